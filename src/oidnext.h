@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * oidnext.h - GET and GETNEXT over vnetTable and vnetHistoryTable.
+ *
+ * Pure functions over a sorted view of the networks. The request suffix is
+ * what follows the column number: the raw index part of the OID, which may
+ * be empty, partial, carry extra sub-identifiers, or hold values above
+ * 2^32. GETNEXT finds the first instance strictly greater than
+ * (column, suffix) by OID order, moving to the next column when a column
+ * is exhausted.
+ */
+#ifndef VN_OIDNEXT_H
+#define VN_OIDNEXT_H
+
+#include "vnet.h"
+
+/*
+ * One network as the successor logic sees it. rows[] is sorted by index,
+ * strictly ascending. first..last is the range of history samples the
+ * network holds (last == 0: none yet).
+ *
+ * Every function takes the sample the request is pinned to, so that one
+ * request sees one second even while the sampler moves on. Against pinned
+ * sample P a network
+ *   - is a row of vnetTable iff it holds a sample <= P (last != 0 and
+ *     first <= P);
+ *   - shows the history samples max(first, P - VN_HISTORY + 1) ..
+ *     min(last, P), and is skipped by vnetHistoryTable when that is empty.
+ */
+struct vn_oidrow {
+	uint32_t index;		/* vnetIndex, 1..2^31-1 */
+	uint32_t first;		/* oldest sample held */
+	uint32_t last;		/* newest sample held; 0: none */
+};
+
+/* A table's columns: mincol..maxcol, all present for every row. */
+struct vn_cols {
+	unsigned mincol;
+	unsigned maxcol;
+};
+
+/* Where an instance is: column, position in rows[], and (history) sample. */
+struct vn_inst {
+	unsigned col;
+	size_t pos;
+	uint32_t sample;
+};
+
+/*
+ * vnetTable (INDEX { vnetIndex }).
+ * GET: col must be within cols and suffix exactly one sub-identifier naming
+ * a visible row. GETNEXT: the first instance strictly greater than
+ * (col, suffix); a col below mincol starts at mincol's first row, a col
+ * above maxcol has no successor. Return 1 and fill *out when found, 0 when
+ * not. Must cost O(log n) (binary search), never a scan of all rows.
+ */
+int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix, size_t len, struct vn_inst *out);
+int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		  const struct vn_cols *cols, unsigned col,
+		  const vn_oid *suffix, size_t len, struct vn_inst *out);
+
+/*
+ * vnetHistoryTable (INDEX { vnetIndex, vnetHistorySample }): the same,
+ * over the instances (index, sample) each network shows against pinned.
+ */
+int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		const struct vn_cols *cols, unsigned col, const vn_oid *suffix, size_t len, struct vn_inst *out);
+int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col,
+		 const vn_oid *suffix, size_t len, struct vn_inst *out);
+
+#endif /* VN_OIDNEXT_H */

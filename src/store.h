@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * store.h - what the sampler publishes and the SNMP handlers read.
+ *
+ * The only data the two threads share, behind one short mutex: the
+ * sampler takes it to append one sample to every network and to change
+ * the set of networks; a handler takes it for one call and pins the
+ * sample it reads, so that a request sees one second.
+ */
+#ifndef VN_STORE_H
+#define VN_STORE_H
+
+#include <pthread.h>
+
+#include "account.h"
+#include "history.h"
+#include "oidnext.h"
+
+struct vn_net {
+	/* Published: written by the sampler under the lock. */
+	uint32_t index;
+	char name[VN_NAME_MAX + 1];
+	enum vn_type type;
+	struct vn_ring ring;
+
+	/* The sampler's own: never read by a handler. */
+	struct vn_acct acct;
+	uint64_t total_sent;
+	uint64_t total_recv;
+	int64_t disc_ms;
+	uint32_t ports;
+	int32_t ifindex;
+	bool disc_pending;	/* the next row starts a discontinuity */
+	bool seen;		/* still in the topology (mark and sweep) */
+};
+
+struct vn_store {
+	pthread_mutex_t lock;
+	uint32_t current;		/* newest completed sample; 0: none */
+	struct vn_clock clock;
+	struct vn_net **nets;		/* sorted by index */
+	struct vn_oidrow *rows;		/* the same order, for oidnext */
+	size_t n;
+	size_t cap;
+};
+
+int vn_store_init(struct vn_store *s);
+void vn_store_free(struct vn_store *s);
+
+void vn_store_lock(struct vn_store *s);
+void vn_store_unlock(struct vn_store *s);
+
+/* Under the lock: the network at index, or NULL; and its position. */
+struct vn_net *vn_store_find(const struct vn_store *s, uint32_t index,
+			     size_t *pos);
+
+/* Under the lock: insert a new network (index not present). 0 or -1. */
+int vn_store_insert(struct vn_store *s, struct vn_net *net);
+
+/* Under the lock: remove and return the network at pos. */
+struct vn_net *vn_store_remove(struct vn_store *s, size_t pos);
+
+/* Under the lock: refresh rows[pos] from nets[pos]'s ring. */
+void vn_store_sync_row(struct vn_store *s, size_t pos);
+
+/*
+ * Under the lock: the sample a request reads. The same for every call of
+ * one request (key identifies it: e.g. the agent session and its
+ * transaction), the newest otherwise; never older than the ring holds.
+ */
+uint32_t vn_store_pin(struct vn_store *s, uintptr_t key1, long key2);
+
+/* Under the lock: the number of rows vnetTable has at pinned sample p. */
+uint32_t vn_store_count(const struct vn_store *s, uint32_t p);
+
+#endif /* VN_STORE_H */
