@@ -1,2 +1,263 @@
-/* stub */
-int main(void) { return 0; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main.c - vnet-agentx: command line, start-up order, the event loop.
+ *
+ * The main thread owns every net-snmp call; the sampler thread owns the
+ * kernel side (see sampler.c). Start-up order matters for net-snmp: role,
+ * socket and persistence before init_agent(); the ping interval after it
+ * (init_agent resets it); registrations; then init_snmp(), which reads the
+ * configuration and connects to the master.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "directives.h"
+#include "logpipe.h"
+#include "sampler.h"
+#include "snmp_config.h"
+#include "snmp_tables.h"
+#include "store.h"
+
+#define APP_NAME "vnet-agentx"
+#define DEFAULT_PING_INTERVAL 5
+
+static volatile sig_atomic_t stop;
+
+struct options {
+	bool foreground;
+	bool logging_set;
+	const char *agentx_socket;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " APP_NAME " [OPTIONS]\n"
+		"AgentX subagent serving VNET-MIB: per-second traffic history of\n"
+		"the host's virtual networks (Linux bridges, configured networks).\n"
+		"\n"
+		"  -f              stay in the foreground\n"
+		"  -x ADDRESS      AgentX master socket (e.g. unix:/var/agentx/master,\n"
+		"                  tcp:localhost:705)\n"
+		"  -c FILE         read FILE as configuration\n"
+		"  -C              read no default configuration files\n"
+		"  -L[eo]          log to stderr / stdout\n"
+		"  -Lf FILE        log to FILE\n"
+		"  -Ls FACILITY    log to syslog (daemon, local0..local7, ...)\n"
+		"  -D TOKENS       debug output for comma-separated tokens (ALL: all)\n"
+		"  -V, --version   print the version and exit\n"
+		"  -h, --help      print this help and exit\n"
+		"\n"
+		"Configuration: %s.conf in net-snmp's configuration path\n"
+		"(e.g. /etc/snmp/%s.conf); see " APP_NAME "(8).\n",
+		APP_NAME, APP_NAME);
+}
+
+static void version(void)
+{
+	printf(APP_NAME " %s (net-snmp %s)\n", PACKAGE_VERSION,
+	       netsnmp_get_version());
+}
+
+/* Returns -1 to exit with failure, 1 to exit with success, 0 to run. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "fCc:x:L:D:Vh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'C':
+			netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+					       NETSNMP_DS_LIB_DONT_READ_CONFIGS,
+					       1);
+			break;
+		case 'c':
+			netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID,
+					      NETSNMP_DS_LIB_OPTIONALCONFIG,
+					      optarg);
+			break;
+		case 'x':
+			o->agentx_socket = optarg;
+			break;
+		case 'L':
+			if (snmp_log_options(optarg, argc, argv) < 0) {
+				fprintf(stderr, APP_NAME ": bad -L option\n");
+				return -1;
+			}
+			o->logging_set = true;
+			break;
+		case 'D':
+			debug_register_tokens(optarg);
+			snmp_set_do_debugging(1);
+			break;
+		case 'V':
+			version();
+			return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, APP_NAME ": unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(int fd, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)arg;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			snmp_log(LOG_NOTICE, "SIGHUP: configuration reload is "
+					     "not supported yet; ignored\n");
+			continue;
+		}
+		snmp_log(LOG_INFO, "signal %u: shutting down\n", si.ssi_signo);
+		stop = 1;
+	}
+}
+
+/*
+ * Block the signals we handle before any thread exists, so the sampler
+ * inherits the mask and they are only ever read from the signalfd.
+ */
+static int signals_init(void)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return register_readfd(fd, on_signal, NULL) < 0 ? -1 : fd;
+}
+
+static void logging_init(const struct options *o)
+{
+	if (o->logging_set)
+		return;
+	if (o->foreground)
+		snmp_enable_stderrlog();
+	else
+		snmp_enable_calllog();
+}
+
+static void agent_init(const struct options *o, struct vn_store *store,
+		       struct vn_config *cfg)
+{
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE,
+			       1);
+	if (o->agentx_socket)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+				      NETSNMP_DS_AGENT_X_SOCKET,
+				      o->agentx_socket);
+	/* A subagent has no persistent state of net-snmp's to save. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			       NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			       NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	/*
+	 * A subagent needs no MIB text: it serves numeric OIDs. Without
+	 * this, a run with -C loads net-snmp's default MIB list and logs
+	 * every module Debian does not ship. MIBS set by the user wins.
+	 */
+	setenv("MIBS", "", 0);
+
+	init_agent(APP_NAME);
+	vn_snmp_config_register(cfg);
+	/* init_agent() set net-snmp's default (15 s); a config line wins. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   DEFAULT_PING_INTERVAL);
+	if (vn_snmp_tables_register(store) < 0) {
+		snmp_log(LOG_ERR, "cannot register VNET-MIB\n");
+		exit(1);
+	}
+	init_snmp(APP_NAME);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { 0 };
+	struct vn_config cfg;
+	struct vn_store store;
+	struct vn_sampler *smp;
+	char err[512];
+	int rc;
+
+	rc = parse_args(argc, argv, &opts);
+	if (rc != 0)
+		return rc < 0 ? 1 : 0;
+	logging_init(&opts);
+
+	vn_config_init(&cfg);
+	if (vn_store_init(&store) < 0) {
+		snmp_log(LOG_ERR, "cannot initialise the store\n");
+		return 1;
+	}
+	agent_init(&opts, &store, &cfg);
+
+	if (!opts.foreground && netsnmp_daemonize(1, 0) != 0) {
+		snmp_log(LOG_ERR, "cannot become a daemon\n");
+		return 1;
+	}
+	if (signals_init() < 0 || vn_logpipe_init() < 0) {
+		snmp_log(LOG_ERR, "start-up: %s\n", strerror(errno));
+		return 1;
+	}
+	smp = vn_sampler_start(&store, &cfg, err, sizeof(err));
+	if (!smp) {
+		snmp_log(LOG_ERR, "%s\n", err);
+		return 1;
+	}
+	snmp_log(LOG_INFO, APP_NAME " %s started\n", PACKAGE_VERSION);
+
+	while (!stop)
+		agent_check_and_process(1);
+
+	vn_sampler_stop(smp);
+	vn_logpipe_close();
+	snmp_shutdown(APP_NAME);
+	vn_store_free(&store);
+	vn_config_free(&cfg);
+	return 0;
+}

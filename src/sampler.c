@@ -1,4 +1,542 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* stub: not written yet */
+/*
+ * sampler.c - the one-second sampler thread.
+ *
+ * Sample N is the N-th second since the agent started: it ends at
+ * t0 + N seconds on CLOCK_MONOTONIC, whatever the wall clock does. The
+ * thread sleeps on a timerfd armed on that absolute grid; when it wakes it
+ * works out from the clock how many grid points have passed (k), so a
+ * stall of the whole process still gives one row per second: the counters'
+ * movement is shared evenly over the k rows, marked interpolated.
+ *
+ * Per tick: drain link events, rebuild the networks if the topology
+ * changed, one RTM_GETSTATS dump, per-member deltas, and one short critical
+ * section that appends the rows and moves vnetCurrentSample.
+ */
 #include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+
+#include "log.h"
+#include "nlsock.h"
 #include "sampler.h"
+#include "statefile.h"
+#include "topology.h"
+
+#define NSEC_PER_SEC 1000000000LL
+#define DUMP_TRIES 3
+
+struct vn_sampler {
+	struct vn_store *store;
+	const struct vn_config *cfg;
+	struct vn_nl *nl;
+	struct vn_linktab links;
+	uint64_t built_gen;	/* links.gen the networks were built from */
+	bool resync;		/* re-dump the links before the next tick */
+	uint32_t stats_gen;	/* which stats dump linkent.c belongs to */
+
+	struct vn_statemap state;
+	bool state_dirty;
+	char state_path[PATH_MAX];
+
+	int timerfd;
+	int stopfd;
+	pthread_t thread;
+	bool running;
+
+	int64_t t0_ns;		/* CLOCK_MONOTONIC at sample 0 */
+	uint32_t tick;		/* newest sample taken */
+};
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* ---- topology ---- */
+
+static void on_link(int type, const struct vn_link *l, void *arg)
+{
+	struct vn_sampler *smp = arg;
+
+	if (type == RTM_DELLINK) {
+		vn_links_delete(&smp->links, l->ifindex);
+		return;
+	}
+	if (vn_links_upsert(&smp->links, l) < 0) {
+		vn_log(LOG_ERR, "out of memory for link %s", l->name);
+		smp->resync = true;
+	}
+}
+
+static int dump_links(struct vn_sampler *smp)
+{
+	int rc = -EINTR;
+
+	for (int i = 0; i < DUMP_TRIES && rc == -EINTR; i++) {
+		vn_links_clear(&smp->links);
+		rc = vn_nl_dump_links(smp->nl, on_link, smp);
+	}
+	if (rc < 0) {
+		vn_log(LOG_ERR, "link dump failed: %s", strerror(-rc));
+		return rc;
+	}
+	smp->resync = false;
+	return 0;
+}
+
+static void drain_events(struct vn_sampler *smp)
+{
+	int rc = vn_nl_read_events(smp->nl, on_link, smp);
+
+	if (rc == -ENOBUFS) {
+		/* The kernel dropped events: only a full dump is right now. */
+		if (!smp->resync)
+			vn_log(LOG_WARNING,
+			       "link events overran, resynchronising");
+		smp->resync = true;
+	} else if (rc < 0) {
+		vn_log(LOG_ERR, "reading link events: %s", strerror(-rc));
+		smp->resync = true;
+	}
+}
+
+static struct vn_net *new_net(uint32_t index, const struct vn_netspec *sp)
+{
+	struct vn_net *net = calloc(1, sizeof(*net));
+
+	if (!net)
+		return NULL;
+	net->index = index;
+	snprintf(net->name, sizeof(net->name), "%s", sp->name);
+	net->type = sp->type;
+	vn_ring_init(&net->ring);
+	vn_acct_init(&net->acct);
+	return net;
+}
+
+/* Bring one network in line with its spec, creating it if new. */
+static int apply_spec(struct vn_sampler *smp, const struct vn_netspec *sp)
+{
+	bool added = false;
+	uint32_t index = vn_state_index(&smp->state, sp->name, &added);
+	struct vn_net *net;
+
+	if (index == 0) {
+		vn_log(LOG_ERR, "no index left for network %s", sp->name);
+		return -1;
+	}
+	smp->state_dirty |= added;
+
+	net = vn_store_find(smp->store, index, NULL);
+	if (!net) {
+		net = new_net(index, sp);
+		if (!net)
+			return -1;
+		vn_store_lock(smp->store);
+		int rc = vn_store_insert(smp->store, net);
+		vn_store_unlock(smp->store);
+		if (rc < 0) {
+			free(net);
+			return -1;
+		}
+		vn_log(LOG_INFO, "network %s appeared, vnetIndex %u",
+		       sp->name, index);
+	}
+	if (vn_acct_set_members(&net->acct, sp->members, sp->nmembers) < 0)
+		return -1;
+	if (net->type != sp->type) {
+		vn_store_lock(smp->store);
+		net->type = sp->type;
+		vn_store_unlock(smp->store);
+	}
+	net->ports = sp->nports;
+	net->ifindex = sp->ifindex;
+	net->seen = true;
+	return 0;
+}
+
+/* Remove the networks the last rebuild did not see. */
+static void sweep(struct vn_sampler *smp)
+{
+	struct vn_store *st = smp->store;
+
+	for (size_t i = st->n; i-- > 0;) {
+		struct vn_net *net = st->nets[i];
+
+		if (net->seen) {
+			net->seen = false;
+			continue;
+		}
+		vn_store_lock(st);
+		vn_store_remove(st, i);
+		vn_store_unlock(st);
+		vn_log(LOG_INFO, "network %s is gone", net->name);
+		vn_acct_free(&net->acct);
+		free(net);
+	}
+}
+
+static void rebuild(struct vn_sampler *smp)
+{
+	struct vn_netspecs specs;
+
+	if (smp->links.gen == smp->built_gen)
+		return;
+	if (vn_topology_networks(&smp->links, smp->cfg, &specs) < 0) {
+		vn_log(LOG_ERR, "out of memory rebuilding the networks");
+		return;
+	}
+	for (size_t i = 0; i < specs.n; i++)
+		if (apply_spec(smp, &specs.v[i]) < 0)
+			vn_log(LOG_ERR, "cannot track network %s",
+			       specs.v[i].name);
+	vn_netspecs_free(&specs);
+	sweep(smp);
+	smp->built_gen = smp->links.gen;
+}
+
+static void save_state(struct vn_sampler *smp)
+{
+	char err[512];
+
+	if (!smp->state_dirty)
+		return;
+	if (vn_state_save(&smp->state, smp->state_path, err, sizeof(err)) < 0) {
+		vn_log(LOG_ERR, "%s", err);
+		return;
+	}
+	smp->state_dirty = false;
+}
+
+/* ---- counters ---- */
+
+static void on_stats(uint32_t ifindex, const struct vn_counters *c, void *arg)
+{
+	struct vn_sampler *smp = arg;
+	struct vn_linkent *e = vn_links_find(&smp->links, ifindex);
+
+	/* A link we have no event for yet joins at the next tick. */
+	if (!e)
+		return;
+	e->c = *c;
+	e->stats_tick = smp->stats_gen;
+}
+
+static const struct vn_counters *lookup(uint32_t ifindex, void *arg)
+{
+	struct vn_sampler *smp = arg;
+	const struct vn_linkent *e = vn_links_find(&smp->links, ifindex);
+
+	if (!e || e->stats_tick != smp->stats_gen)
+		return NULL;
+	return &e->c;
+}
+
+static int dump_stats(struct vn_sampler *smp)
+{
+	int rc = -EINTR;
+
+	for (int i = 0; i < DUMP_TRIES && rc == -EINTR; i++) {
+		/* Start over: counters of an interrupted dump may be torn. */
+		smp->stats_gen++;
+		if (smp->stats_gen == 0)
+			smp->stats_gen = 1;
+		rc = vn_nl_dump_stats(smp->nl, on_stats, smp);
+	}
+	if (rc < 0)
+		vn_log(LOG_ERR, "stats dump failed: %s", strerror(-rc));
+	return rc;
+}
+
+/* Wall-clock time (Unix ms) of the end of sample s. */
+static int64_t sample_wall_ms(const struct vn_sampler *smp, uint32_t s,
+			      int64_t mono, int64_t real)
+{
+	int64_t grid = smp->t0_ns + (int64_t)s * NSEC_PER_SEC;
+
+	return (real - (mono - grid)) / 1000000;
+}
+
+/*
+ * Append samples tick+1 .. tick+k to one network: its movement since the
+ * previous sample, shared over the k rows.
+ */
+static void push_rows(struct vn_net *net, const struct vn_amounts *sum,
+		      uint32_t tick, uint32_t k)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		struct vn_row row = { 0 };
+
+		vn_amounts_share(sum, k, i, &row.a);
+		net->total_sent += row.a.bytes_sent;
+		net->total_recv += row.a.bytes_recv;
+		row.total_sent = net->total_sent;
+		row.total_recv = net->total_recv;
+		row.disc_ms = net->disc_ms;
+		row.sample = tick + 1 + i;
+		row.ports = net->ports;
+		row.ifindex = net->ifindex;
+		vn_ring_push(&net->ring, &row);
+	}
+}
+
+/*
+ * Take samples tick+1 .. tick+k (k > 1 only after a stall). Returns false
+ * when the counters could not be read: nothing is published and the next
+ * tick covers this second too, as an interpolated row, so no byte is lost.
+ */
+static bool take_samples(struct vn_sampler *smp, uint32_t k)
+{
+	struct vn_store *st = smp->store;
+	int64_t mono, real;
+
+	drain_events(smp);
+	if (smp->resync && dump_links(smp) < 0)
+		return false;
+	rebuild(smp);
+	if (dump_stats(smp) < 0)
+		return false;
+	mono = now_ns(CLOCK_MONOTONIC);
+	real = now_ns(CLOCK_REALTIME);
+
+	/* Accounting outside the lock: only the sampler's own fields. */
+	for (size_t i = 0; i < st->n; i++) {
+		struct vn_net *net = st->nets[i];
+		bool disc = vn_acct_tick(&net->acct, lookup, smp,
+					 &net->acct_sum);
+
+		if (!net->baselined || disc)
+			net->disc_ms = sample_wall_ms(smp, smp->tick + k,
+						      mono, real);
+	}
+
+	vn_store_lock(st);
+	for (uint32_t i = 1; i <= k; i++)
+		vn_clock_set(&st->clock, smp->tick + i,
+			     sample_wall_ms(smp, smp->tick + i, mono, real),
+			     k > 1 ? VN_STATUS_INTERPOLATED : VN_STATUS_VALID);
+	for (size_t i = 0; i < st->n; i++) {
+		struct vn_net *net = st->nets[i];
+
+		/* A new network's first sample is its baseline: no row. */
+		if (net->baselined)
+			push_rows(net, &net->acct_sum, smp->tick, k);
+		net->baselined = true;
+		vn_store_sync_row(st, i);
+	}
+	smp->tick += k;
+	st->current = smp->tick;
+	vn_store_unlock(st);
+
+	save_state(smp);
+	return true;
+}
+
+/* ---- the thread ---- */
+
+static int arm_timer(struct vn_sampler *smp)
+{
+	struct itimerspec its = { 0 };
+	int64_t first = smp->t0_ns + NSEC_PER_SEC;
+
+	its.it_value.tv_sec = first / NSEC_PER_SEC;
+	its.it_value.tv_nsec = first % NSEC_PER_SEC;
+	its.it_interval.tv_sec = 1;
+	return timerfd_settime(smp->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* How many grid points have passed since the last sample taken. */
+static uint32_t due(const struct vn_sampler *smp)
+{
+	int64_t elapsed = now_ns(CLOCK_MONOTONIC) - smp->t0_ns;
+	int64_t n = elapsed / NSEC_PER_SEC;
+
+	if (n <= (int64_t)smp->tick)
+		return 0;
+	if (n - smp->tick > UINT32_MAX - smp->tick)
+		return 0;
+	return (uint32_t)(n - smp->tick);
+}
+
+static void *run(void *arg)
+{
+	struct vn_sampler *smp = arg;
+	struct pollfd pfd[3] = {
+		{ .fd = smp->timerfd, .events = POLLIN },
+		{ .fd = vn_nl_event_fd(smp->nl), .events = POLLIN },
+		{ .fd = smp->stopfd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			vn_log(LOG_ERR, "sampler poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[2].revents)
+			break;
+		/* Keep the link table current between ticks, so a burst of
+		 * events does not overrun the socket buffer. */
+		if (pfd[1].revents)
+			drain_events(smp);
+		if (pfd[0].revents) {
+			uint64_t expirations;
+			uint32_t k;
+
+			if (read(smp->timerfd, &expirations,
+				 sizeof(expirations)) < 0 && errno != EAGAIN)
+				vn_log(LOG_ERR, "timerfd: %s", strerror(errno));
+			k = due(smp);
+			if (k > 0)
+				take_samples(smp, k);
+		}
+	}
+	return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int load_state(struct vn_sampler *smp, char *err, size_t errlen)
+{
+	const char *dir = vn_config_state_dir(smp->cfg);
+	char why[512];
+	int rc;
+
+	if (vn_state_check_dir(dir, err, errlen) < 0)
+		return -1;
+	if ((size_t)snprintf(smp->state_path, sizeof(smp->state_path), "%s/%s",
+			     dir, VN_STATE_FILE) >= sizeof(smp->state_path)) {
+		snprintf(err, errlen, "state directory path too long: %s", dir);
+		return -1;
+	}
+	rc = vn_state_load(&smp->state, smp->state_path, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	if (rc > 0) {
+		/* Keep what could be read; the next save writes it clean. */
+		vn_log(LOG_WARNING, "%s: %s; rebuilding it", smp->state_path,
+		       why);
+		smp->state_dirty = true;
+	}
+	return 0;
+}
+
+static void destroy(struct vn_sampler *smp)
+{
+	if (smp->timerfd >= 0)
+		close(smp->timerfd);
+	if (smp->stopfd >= 0)
+		close(smp->stopfd);
+	if (smp->nl)
+		vn_nl_close(smp->nl);
+	vn_links_free(&smp->links);
+	vn_state_free(&smp->state);
+	free(smp);
+}
+
+/* Sample 0: the baseline every network's first row is measured from. */
+static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
+{
+	if (dump_links(smp) < 0) {
+		snprintf(err, errlen, "cannot read the kernel's links");
+		return -1;
+	}
+	smp->t0_ns = now_ns(CLOCK_MONOTONIC);
+	rebuild(smp);
+	if (dump_stats(smp) < 0) {
+		snprintf(err, errlen, "cannot read the kernel's link counters");
+		return -1;
+	}
+	for (size_t i = 0; i < smp->store->n; i++) {
+		struct vn_net *net = smp->store->nets[i];
+
+		vn_acct_tick(&net->acct, lookup, smp, &net->acct_sum);
+		net->disc_ms = now_ns(CLOCK_REALTIME) / 1000000;
+		net->baselined = true;
+	}
+	save_state(smp);
+	return 0;
+}
+
+struct vn_sampler *vn_sampler_start(struct vn_store *store,
+				    const struct vn_config *cfg, char *err,
+				    size_t errlen)
+{
+	struct vn_sampler *smp = calloc(1, sizeof(*smp));
+
+	if (!smp) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	smp->store = store;
+	smp->cfg = cfg;
+	smp->timerfd = -1;
+	smp->stopfd = -1;
+	vn_links_init(&smp->links);
+	vn_state_init(&smp->state);
+	smp->built_gen = (uint64_t)-1;
+
+	if (load_state(smp, err, errlen) < 0)
+		goto fail;
+	smp->nl = vn_nl_open();
+	if (!smp->nl) {
+		snprintf(err, errlen, "cannot open rtnetlink: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	smp->timerfd = timerfd_create(CLOCK_MONOTONIC,
+				      TFD_NONBLOCK | TFD_CLOEXEC);
+	smp->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (smp->timerfd < 0 || smp->stopfd < 0) {
+		snprintf(err, errlen, "timerfd/eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	if (baseline(smp, err, errlen) < 0)
+		goto fail;
+	if (arm_timer(smp) < 0) {
+		snprintf(err, errlen, "timerfd_settime: %s", strerror(errno));
+		goto fail;
+	}
+	if (pthread_create(&smp->thread, NULL, run, smp) != 0) {
+		snprintf(err, errlen, "cannot start the sampler thread");
+		goto fail;
+	}
+	smp->running = true;
+	return smp;
+fail:
+	destroy(smp);
+	return NULL;
+}
+
+void vn_sampler_stop(struct vn_sampler *smp)
+{
+	uint64_t one = 1;
+
+	if (!smp)
+		return;
+	if (smp->running) {
+		if (write(smp->stopfd, &one, sizeof(one)) < 0)
+			vn_log(LOG_ERR, "stopping the sampler: %s",
+			       strerror(errno));
+		pthread_join(smp->thread, NULL);
+	}
+	destroy(smp);
+}

@@ -30,7 +30,8 @@ struct vn_net {
 	int64_t disc_ms;
 	uint32_t ports;
 	int32_t ifindex;
-	bool disc_pending;	/* the next row starts a discontinuity */
+	struct vn_amounts acct_sum;	/* this tick's movement */
+	bool baselined;		/* has taken its first sample */
 	bool seen;		/* still in the topology (mark and sweep) */
 };
 
@@ -42,6 +43,11 @@ struct vn_store {
 	struct vn_oidrow *rows;		/* the same order, for oidnext */
 	size_t n;
 	size_t cap;
+
+	/* The request the pin belongs to (main thread only). */
+	uintptr_t pin_key1;
+	long pin_key2;
+	uint32_t pinned;
 };
 
 int vn_store_init(struct vn_store *s);
