@@ -176,7 +176,7 @@ static void logging_init(const struct options *o)
 	if (o->foreground)
 		snmp_enable_stderrlog();
 	else
-		snmp_enable_calllog();
+		snmp_enable_syslog_ident(APP_NAME, LOG_DAEMON);
 }
 
 static void agent_init(const struct options *o, struct vn_store *store,
@@ -188,9 +188,11 @@ static void agent_init(const struct options *o, struct vn_store *store,
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
 				      NETSNMP_DS_AGENT_X_SOCKET,
 				      o->agentx_socket);
-	/* A subagent has no persistent state of net-snmp's to save. */
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-			       NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	/*
+	 * A subagent has no persistent state of net-snmp's to load or save.
+	 * Not NETSNMP_DS_LIB_DONT_PERSIST_STATE: in net-snmp 5.9 that also
+	 * stops every default config file being read, ours included.
+	 */
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,

@@ -1,4 +1,255 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* stub: not written yet */
+/*
+ * oidnext.c - GET and GETNEXT over vnetTable and vnetHistoryTable.
+ *
+ * An instance OID below a column is the index suffix: [vnetIndex] for
+ * vnetTable, [vnetIndex, vnetHistorySample] for vnetHistoryTable. OID order
+ * is lexicographic over sub-identifiers, a proper prefix sorting first, so
+ * a request suffix that is partial, carries extra sub-identifiers or holds
+ * values no index can take still has a well-defined successor.
+ *
+ * Suffix sub-identifiers are vn_oid (64 bits here): every comparison is
+ * done at that width, never after a narrowing cast, so 2^32 does not alias
+ * index 0.
+ */
 #include <config.h>
+
 #include "oidnext.h"
+
+/* Lowest sample a reader pinned to @pinned may see: P - VN_HISTORY + 1. */
+static uint32_t window_floor(uint32_t pinned)
+{
+	/*
+	 * Below VN_HISTORY the subtraction would wrap. Sample numbers start
+	 * at 1 (vnetHistorySample is 1..4294967295), so 1 is the floor then.
+	 */
+	if (pinned < VN_HISTORY)
+		return 1;
+	return pinned - VN_HISTORY + 1;
+}
+
+/* Is @r a row of vnetTable against @pinned? */
+static bool table_visible(const struct vn_oidrow *r, uint32_t pinned)
+{
+	return r->last != 0 && r->first <= pinned;
+}
+
+/*
+ * The history samples @r shows against @pinned, as [*lo, *hi].
+ * Returns false when there are none (the network is skipped).
+ */
+static bool hist_window(const struct vn_oidrow *r, uint32_t pinned,
+			uint32_t *lo, uint32_t *hi)
+{
+	uint32_t from = window_floor(pinned);
+
+	if (r->last == 0)
+		return false;
+	*lo = r->first > from ? r->first : from;
+	*hi = r->last < pinned ? r->last : pinned;
+	return *lo <= *hi;
+}
+
+/* First position whose index is >= @key (n if none): O(log n). */
+static size_t lower_bound(const struct vn_oidrow *rows, size_t n, vn_oid key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((vn_oid)rows[mid].index < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Position of the row with index @key, or n. */
+static size_t find_exact(const struct vn_oidrow *rows, size_t n, vn_oid key)
+{
+	size_t pos = lower_bound(rows, n, key);
+
+	if (pos < n && (vn_oid)rows[pos].index == key)
+		return pos;
+	return n;
+}
+
+/*
+ * Step forward from @pos to the first vnetTable row. The only linear part:
+ * it passes over networks with no sample yet at @pinned, which are few.
+ */
+static size_t table_skip(const struct vn_oidrow *rows, size_t n, size_t pos,
+			 uint32_t pinned)
+{
+	while (pos < n && !table_visible(&rows[pos], pinned))
+		pos++;
+	return pos;
+}
+
+/*
+ * The same for vnetHistoryTable, which also passes over networks whose
+ * samples all fell out of the window; *lo gets the first one shown.
+ */
+static size_t hist_skip(const struct vn_oidrow *rows, size_t n, size_t pos,
+			uint32_t pinned, uint32_t *lo)
+{
+	uint32_t hi;
+
+	while (pos < n && !hist_window(&rows[pos], pinned, lo, &hi))
+		pos++;
+	return pos;
+}
+
+static bool cols_ok(const struct vn_cols *cols, unsigned col)
+{
+	return cols->mincol <= col && col <= cols->maxcol;
+}
+
+/*
+ * Where a GETNEXT starts. A column below mincol (the entry, the
+ * not-accessible index column) sorts before every instance, whatever
+ * follows it; a column above maxcol sorts after all of them.
+ */
+static bool start_col(const struct vn_cols *cols, unsigned *col, size_t *len)
+{
+	if (cols->mincol > cols->maxcol || *col > cols->maxcol)
+		return false;
+	if (*col < cols->mincol) {
+		*col = cols->mincol;
+		*len = 0;
+	}
+	return true;
+}
+
+static void set_inst(struct vn_inst *out, unsigned col, size_t pos,
+		     uint32_t sample)
+{
+	out->col = col;
+	out->pos = pos;
+	out->sample = sample;
+}
+
+int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out)
+{
+	size_t pos;
+
+	if (!cols_ok(cols, col) || len != 1)
+		return 0;
+	pos = find_exact(rows, n, suffix[0]);
+	if (pos == n || !table_visible(&rows[pos], pinned))
+		return 0;
+	set_inst(out, col, pos, 0);
+	return 1;
+}
+
+int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		  const struct vn_cols *cols, unsigned col,
+		  const vn_oid *suffix, size_t len, struct vn_inst *out)
+{
+	size_t pos;
+
+	if (!start_col(cols, &col, &len))
+		return 0;
+
+	/*
+	 * [index] > suffix iff index > suffix[0]: with equal first
+	 * sub-identifiers, [index] is the suffix itself or a prefix of it.
+	 */
+	pos = len ? lower_bound(rows, n, suffix[0]) : 0;
+	if (pos < n && len && (vn_oid)rows[pos].index == suffix[0])
+		pos++;
+	pos = table_skip(rows, n, pos, pinned);
+	if (pos < n) {
+		set_inst(out, col, pos, 0);
+		return 1;
+	}
+
+	/* Column exhausted: every column has the same rows, take the first. */
+	if (col == cols->maxcol)
+		return 0;
+	pos = table_skip(rows, n, 0, pinned);
+	if (pos == n)
+		return 0;
+	set_inst(out, col + 1, pos, 0);
+	return 1;
+}
+
+int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		size_t len, struct vn_inst *out)
+{
+	uint32_t lo, hi;
+	size_t pos;
+
+	if (!cols_ok(cols, col) || len != 2)
+		return 0;
+	pos = find_exact(rows, n, suffix[0]);
+	if (pos == n || !hist_window(&rows[pos], pinned, &lo, &hi))
+		return 0;
+	if (suffix[1] < lo || suffix[1] > hi)
+		return 0;
+	set_inst(out, col, pos, (uint32_t)suffix[1]);
+	return 1;
+}
+
+/*
+ * Within the row whose index equals suffix[0], the first sample whose
+ * instance is greater than the suffix. With the suffix [index] alone every
+ * sample is; otherwise [index, s] > [index, s1, ...] iff s > s1 (equal s
+ * makes the instance the suffix or a prefix of it).
+ */
+static bool hist_next_in_row(const struct vn_oidrow *r, uint32_t pinned,
+			     const vn_oid *suffix, size_t len, uint32_t *sample)
+{
+	uint32_t lo, hi;
+
+	if (!hist_window(r, pinned, &lo, &hi))
+		return false;
+	if (len == 1 || suffix[1] < lo) {
+		*sample = lo;
+		return true;
+	}
+	if (suffix[1] >= hi)
+		return false;
+	*sample = (uint32_t)suffix[1] + 1;
+	return true;
+}
+
+int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out)
+{
+	uint32_t sample;
+	size_t pos;
+
+	if (!start_col(cols, &col, &len))
+		return 0;
+
+	/* Rows below suffix[0] sort before it, rows above it after it. */
+	pos = len ? lower_bound(rows, n, suffix[0]) : 0;
+	if (pos < n && len && (vn_oid)rows[pos].index == suffix[0]) {
+		if (hist_next_in_row(&rows[pos], pinned, suffix, len,
+				     &sample)) {
+			set_inst(out, col, pos, sample);
+			return 1;
+		}
+		pos++;
+	}
+	pos = hist_skip(rows, n, pos, pinned, &sample);
+	if (pos < n) {
+		set_inst(out, col, pos, sample);
+		return 1;
+	}
+
+	if (col == cols->maxcol)
+		return 0;
+	pos = hist_skip(rows, n, 0, pinned, &sample);
+	if (pos == n)
+		return 0;
+	set_inst(out, col + 1, pos, sample);
+	return 1;
+}

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -21,6 +22,25 @@ typedef int (*directive_fn)(struct vn_config *cfg, const char *args,
 
 static struct vn_config *config;
 static int errors;
+static netsnmp_log_handler *error_counter;
+
+/*
+ * Every configuration error, ours or net-snmp's (a token with no
+ * arguments: "Blank line following ... token"), is logged through
+ * netsnmp_config_error() as "FILE: line N: Error: ...". net-snmp keeps
+ * its count private, so count the messages while the files are read.
+ */
+static int count_error(int major, int minor, void *server, void *client)
+{
+	const struct snmp_log_message *m = server;
+
+	(void)major;
+	(void)minor;
+	(void)client;
+	if (m && m->msg && strstr(m->msg, ": Error: "))
+		errors++;
+	return SNMPERR_SUCCESS;
+}
 
 static void apply(directive_fn fn, char *line)
 {
@@ -29,7 +49,6 @@ static void apply(directive_fn fn, char *line)
 	if (fn(config, line ? line : "", err, sizeof(err)) == 0)
 		return;
 	config_perror(err);
-	errors++;
 }
 
 static void parse_include(const char *token, char *line)
@@ -83,10 +102,13 @@ static int after_config(int major, int minor, void *server, void *client)
 		snmp_log(LOG_ERR, "vnetStateDir: %s\n", err);
 		errors++;
 	}
+	if (error_counter) {
+		netsnmp_remove_loghandler(error_counter);
+		error_counter = NULL;
+	}
 	if (errors == 0)
 		return SNMPERR_SUCCESS;
-	snmp_log(LOG_ERR, "vnet-agentx: %d configuration error%s, not starting\n",
-		 errors, errors == 1 ? "" : "s");
+	snmp_log(LOG_ERR, "vnet-agentx: configuration errors, not starting\n");
 	exit(1);
 }
 
@@ -104,6 +126,10 @@ void vn_snmp_config_register(struct vn_config *cfg)
 	netsnmp_register_callback(SNMP_CALLBACK_LIBRARY,
 				  SNMP_CALLBACK_POST_READ_CONFIG, after_config,
 				  NULL, NETSNMP_CALLBACK_HIGHEST_PRIORITY);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+			       count_error, NULL);
+	error_counter = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK,
+						    LOG_ERR);
 }
 
 int vn_snmp_config_errors(void)
