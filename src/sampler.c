@@ -137,7 +137,10 @@ static int apply_spec(struct vn_sampler *smp, const struct vn_netspec *sp)
 	struct vn_net *net;
 
 	if (index == 0) {
-		vn_log(LOG_ERR, "no index left for network %s", sp->name);
+		/* Not a DisplayString (Linux allows any byte but '/', ':'
+		 * and blanks), or the index space is used up. */
+		vn_log(LOG_WARNING, "cannot serve network '%s': no vnetIndex "
+		       "for that name", sp->name);
 		return -1;
 	}
 	smp->state_dirty |= added;
@@ -202,9 +205,7 @@ static void rebuild(struct vn_sampler *smp)
 		return;
 	}
 	for (size_t i = 0; i < specs.n; i++)
-		if (apply_spec(smp, &specs.v[i]) < 0)
-			vn_log(LOG_ERR, "cannot track network %s",
-			       specs.v[i].name);
+		apply_spec(smp, &specs.v[i]);
 	vn_netspecs_free(&specs);
 	sweep(smp);
 	smp->built_gen = smp->links.gen;
@@ -432,8 +433,7 @@ static int load_state(struct vn_sampler *smp, char *err, size_t errlen)
 	}
 	if (rc > 0) {
 		/* Keep what could be read; the next save writes it clean. */
-		vn_log(LOG_WARNING, "%s: %s; rebuilding it", smp->state_path,
-		       why);
+		vn_log(LOG_WARNING, "%s; rebuilding it", why);
 		smp->state_dirty = true;
 	}
 	return 0;

@@ -39,8 +39,9 @@ int vn_state_load(struct vn_statemap *m, const char *path, char *err,
 
 /*
  * The index of name, assigning the next unused one if it has none
- * (*added set to true then). Returns 0 when the index space is used up
- * or on allocation failure.
+ * (*added set to true then). Returns 0 when the index space is used up,
+ * on allocation failure, or when name is not a valid vnetName for the
+ * file (1..64 characters of printable ASCII, no blanks).
  */
 uint32_t vn_state_index(struct vn_statemap *m, const char *name, bool *added);
 
