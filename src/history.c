@@ -64,7 +64,8 @@ void vn_ring_summary(const struct vn_ring *r, uint32_t p,
 	memset(s, 0, sizeof(*s));
 	if (!vn_ring_window(r, p, &lo, &hi))
 		return;
-	for (uint32_t i = lo; i <= hi; i++) {
+	/* 64-bit: hi may be the last sample number, 2^32 - 1. */
+	for (uint64_t i = lo; i <= hi; i++) {
 		const struct vn_row *row = &r->rows[i % VN_RING];
 
 		if (row->a.bytes_sent > s->sent_max)

@@ -126,12 +126,13 @@ uint32_t vn_store_pin(struct vn_store *s, uintptr_t key1, long key2)
 	 * Keep the pin only while the ring still holds its whole window:
 	 * the sampler may have moved on at most VN_RING - VN_HISTORY samples.
 	 */
-	if (s->pinned != 0 && s->pin_key1 == key1 && s->pin_key2 == key2 &&
+	if (s->pin_valid && s->pin_key1 == key1 && s->pin_key2 == key2 &&
 	    s->current - s->pinned <= VN_RING - VN_HISTORY)
 		return s->pinned;
 	s->pin_key1 = key1;
 	s->pin_key2 = key2;
 	s->pinned = s->current;
+	s->pin_valid = true;
 	return s->pinned;
 }
 

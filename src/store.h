@@ -48,6 +48,7 @@ struct vn_store {
 	uintptr_t pin_key1;
 	long pin_key2;
 	uint32_t pinned;
+	bool pin_valid;		/* pinned may be 0: before the first sample */
 };
 
 int vn_store_init(struct vn_store *s);
