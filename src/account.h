@@ -14,8 +14,8 @@
 #include "vnet.h"
 
 enum vn_role {
-	VN_ROLE_PORT = 0,	/* a port: what it transmits, the network sent */
-	VN_ROLE_HOST = 1,	/* the bridge device: what it receives, the
+	VN_ROLE_PORT = 0, /* a port: what it transmits, the network sent */
+	VN_ROLE_HOST = 1, /* the bridge device: what it receives, the
 				 * network sent (to the host stack) */
 };
 
@@ -33,14 +33,13 @@ struct vn_member {
 
 /* One network's accounting state, owned by the sampler thread. */
 struct vn_acct {
-	struct vn_member *m;	/* sorted by ifindex */
+	struct vn_member *m; /* sorted by ifindex */
 	size_t n;
 	size_t cap;
 };
 
 /* Current counters of a link, or NULL when it was not in this sample. */
-typedef const struct vn_counters *(*vn_lookup_fn)(uint32_t ifindex,
-						  void *arg);
+typedef const struct vn_counters *(*vn_lookup_fn)(uint32_t ifindex, void *arg);
 
 /*
  * One member's amounts from prev to cur. Returns 0, or -1 when any counter

@@ -112,7 +112,7 @@ static const char *skip_bracket(const char *p, const char **why)
 {
 	if (*p == '!' || *p == '^')
 		p++;
-	if (*p == ']')		/* a ']' first is a member, not the end */
+	if (*p == ']') /* a ']' first is a member, not the end */
 		p++;
 	for (;;) {
 		if (!*p) {
@@ -294,7 +294,8 @@ static int check_net_name(const struct vn_config *cfg, const char *name,
 	if (len > VN_NAME_MAX) {
 		seterr(err, errlen,
 		       "vnetNetwork: name '%.20s...' is longer than %d "
-		       "characters", name, VN_NAME_MAX);
+		       "characters",
+		       name, VN_NAME_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
@@ -303,7 +304,8 @@ static int check_net_name(const struct vn_config *cfg, const char *name,
 		if (c < 0x21 || c > 0x7e) {
 			seterr(err, errlen,
 			       "vnetNetwork: name contains the character 0x%02x"
-			       ", which is not printable ASCII", c);
+			       ", which is not printable ASCII",
+			       c);
 			return -1;
 		}
 	}
@@ -332,8 +334,10 @@ int vn_config_network(struct vn_config *cfg, const char *args, char *err,
 		goto out;
 	}
 	if (words.n < 2) {
-		seterr(err, errlen, "%s needs a name and at least one "
-		       "interface glob", what);
+		seterr(err, errlen,
+		       "%s needs a name and at least one "
+		       "interface glob",
+		       what);
 		goto out;
 	}
 	if (check_net_name(cfg, words.v[0], err, errlen) < 0)
@@ -381,8 +385,10 @@ int vn_config_statedir(struct vn_config *cfg, const char *args, char *err,
 		goto out;
 	}
 	if (words.n != 1) {
-		seterr(err, errlen, words.n ? "%s takes exactly one path" :
-		       "%s needs a path", what);
+		seterr(err, errlen,
+		       words.n ? "%s takes exactly one path"
+			       : "%s needs a path",
+		       what);
 		goto out;
 	}
 	if (words.v[0][0] != '/') {

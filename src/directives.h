@@ -29,11 +29,11 @@ struct vn_confnet {
 };
 
 struct vn_config {
-	struct vn_globs include;	/* empty: every bridge */
+	struct vn_globs include; /* empty: every bridge */
 	struct vn_globs exclude;
 	struct vn_confnet *nets;
 	size_t nnets;
-	char *state_dir;		/* NULL: VN_DEFAULT_STATE_DIR */
+	char *state_dir; /* NULL: VN_DEFAULT_STATE_DIR */
 };
 
 void vn_config_init(struct vn_config *cfg);

@@ -55,8 +55,7 @@ bool vn_ring_window(const struct vn_ring *r, uint32_t p, uint32_t *lo,
 	return true;
 }
 
-void vn_ring_summary(const struct vn_ring *r, uint32_t p,
-		     struct vn_summary *s)
+void vn_ring_summary(const struct vn_ring *r, uint32_t p, struct vn_summary *s)
 {
 	uint64_t sent = 0, recv = 0;
 	uint32_t lo, hi;

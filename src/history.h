@@ -11,25 +11,25 @@
 #include "vnet.h"
 
 struct vn_row {
-	struct vn_amounts a;	/* this second */
-	uint64_t total_sent;	/* cumulative, this row included */
+	struct vn_amounts a; /* this second */
+	uint64_t total_sent; /* cumulative, this row included */
 	uint64_t total_recv;
-	int64_t disc_ms;	/* vnetDiscontinuityTime as of this row */
+	int64_t disc_ms; /* vnetDiscontinuityTime as of this row */
 	uint32_t sample;
-	uint32_t ports;		/* vnetPortCount as of this row */
-	int32_t ifindex;	/* vnetIfIndex as of this row */
+	uint32_t ports; /* vnetPortCount as of this row */
+	int32_t ifindex; /* vnetIfIndex as of this row */
 };
 
 struct vn_ring {
 	struct vn_row rows[VN_RING];
-	uint32_t first;		/* oldest sample held */
-	uint32_t last;		/* newest sample held; 0: empty */
+	uint32_t first; /* oldest sample held */
+	uint32_t last; /* newest sample held; 0: empty */
 };
 
 /* The agent-wide clock: when each sample ended, and how it was taken. */
 struct vn_clock {
-	int64_t time_ms[VN_RING];	/* wall-clock end, Unix ms */
-	uint8_t status[VN_RING];	/* enum vn_status */
+	int64_t time_ms[VN_RING]; /* wall-clock end, Unix ms */
+	uint8_t status[VN_RING]; /* enum vn_status */
 };
 
 struct vn_summary {
@@ -58,8 +58,7 @@ bool vn_ring_window(const struct vn_ring *r, uint32_t p, uint32_t *lo,
 		    uint32_t *hi);
 
 /* Max and mean (rounded down) of bytes sent/received over that window. */
-void vn_ring_summary(const struct vn_ring *r, uint32_t p,
-		     struct vn_summary *s);
+void vn_ring_summary(const struct vn_ring *r, uint32_t p, struct vn_summary *s);
 
 void vn_clock_set(struct vn_clock *c, uint32_t s, int64_t time_ms,
 		  enum vn_status st);

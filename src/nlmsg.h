@@ -17,9 +17,9 @@
 /* What the agent needs to know about one link. */
 struct vn_link {
 	uint32_t ifindex;
-	uint32_t master;	/* IFLA_MASTER, 0 if none */
-	bool is_bridge;		/* IFLA_LINKINFO/IFLA_INFO_KIND == "bridge" */
-	char name[IFNAMSIZ];	/* IFLA_IFNAME, NUL-terminated */
+	uint32_t master; /* IFLA_MASTER, 0 if none */
+	bool is_bridge; /* IFLA_LINKINFO/IFLA_INFO_KIND == "bridge" */
+	char name[IFNAMSIZ]; /* IFLA_IFNAME, NUL-terminated */
 };
 
 /*

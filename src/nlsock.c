@@ -40,8 +40,8 @@ struct vn_nl {
 	struct mnl_socket *dump;
 	struct mnl_socket *event;
 	uint32_t portid; /* of the dump socket */
-	uint32_t seq;	 /* of the last dump request */
-	bool dirty;	 /* a dump was cut short: its rest may be queued */
+	uint32_t seq; /* of the last dump request */
+	bool dirty; /* a dump was cut short: its rest may be queued */
 	/* Unparsable messages in the last dump of each kind. */
 	unsigned int bad_links;
 	unsigned int bad_stats;
@@ -53,8 +53,8 @@ struct nl_run {
 	vn_link_cb link_cb;
 	vn_stats_cb stats_cb;
 	void *arg;
-	bool intr;	  /* some message had NLM_F_DUMP_INTR */
-	int done_err;	  /* negative errno carried by NLMSG_DONE */
+	bool intr; /* some message had NLM_F_DUMP_INTR */
+	int done_err; /* negative errno carried by NLMSG_DONE */
 	unsigned int bad; /* messages we could not parse */
 };
 
@@ -325,7 +325,7 @@ static int run_dump(struct vn_nl *nl, struct nlmsghdr *(*req)(void *, uint32_t),
 
 int vn_nl_dump_links(struct vn_nl *nl, vn_link_cb cb, void *arg)
 {
-	struct nl_run run = {.link_cb = cb, .arg = arg};
+	struct nl_run run = { .link_cb = cb, .arg = arg };
 	int ret;
 
 	ret = run_dump(nl, vn_nl_req_getlink, link_msg, &run);
@@ -335,7 +335,7 @@ int vn_nl_dump_links(struct vn_nl *nl, vn_link_cb cb, void *arg)
 
 int vn_nl_dump_stats(struct vn_nl *nl, vn_stats_cb cb, void *arg)
 {
-	struct nl_run run = {.stats_cb = cb, .arg = arg};
+	struct nl_run run = { .stats_cb = cb, .arg = arg };
 	int ret;
 
 	ret = run_dump(nl, vn_nl_req_getstats, stats_msg, &run);
@@ -349,7 +349,7 @@ int vn_nl_dump_stats(struct vn_nl *nl, vn_stats_cb cb, void *arg)
  */
 int vn_nl_read_events(struct vn_nl *nl, vn_link_cb cb, void *arg)
 {
-	struct nl_run run = {.link_cb = cb, .arg = arg};
+	struct nl_run run = { .link_cb = cb, .arg = arg };
 	ssize_t n;
 	int i;
 

@@ -28,9 +28,9 @@
  *     min(last, P), and is skipped by vnetHistoryTable when that is empty.
  */
 struct vn_oidrow {
-	uint32_t index;		/* vnetIndex, 1..2^31-1 */
-	uint32_t first;		/* oldest sample held */
-	uint32_t last;		/* newest sample held; 0: none */
+	uint32_t index; /* vnetIndex, 1..2^31-1 */
+	uint32_t first; /* oldest sample held */
+	uint32_t last; /* newest sample held; 0: none */
 };
 
 /* A table's columns: mincol..maxcol, all present for every row. */
@@ -55,7 +55,8 @@ struct vn_inst {
  * not. Must cost O(log n) (binary search), never a scan of all rows.
  */
 int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix, size_t len, struct vn_inst *out);
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out);
 int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 		  const struct vn_cols *cols, unsigned col,
 		  const vn_oid *suffix, size_t len, struct vn_inst *out);
@@ -65,9 +66,10 @@ int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
  * over the instances (index, sample) each network shows against pinned.
  */
 int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		const struct vn_cols *cols, unsigned col, const vn_oid *suffix, size_t len, struct vn_inst *out);
+		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		size_t len, struct vn_inst *out);
 int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col,
-		 const vn_oid *suffix, size_t len, struct vn_inst *out);
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out);
 
 #endif /* VN_OIDNEXT_H */

@@ -43,9 +43,9 @@ struct vn_sampler {
 	const struct vn_config *cfg;
 	struct vn_nl *nl;
 	struct vn_linktab links;
-	uint64_t built_gen;	/* links.gen the networks were built from */
-	bool resync;		/* re-dump the links before the next tick */
-	uint32_t stats_gen;	/* which stats dump linkent.c belongs to */
+	uint64_t built_gen; /* links.gen the networks were built from */
+	bool resync; /* re-dump the links before the next tick */
+	uint32_t stats_gen; /* which stats dump linkent.c belongs to */
 
 	struct vn_statemap state;
 	bool state_dirty;
@@ -56,10 +56,10 @@ struct vn_sampler {
 	pthread_t thread;
 	bool running;
 
-	int64_t t0_ns;		/* CLOCK_MONOTONIC at sample 0 */
-	uint32_t tick;		/* newest sample taken */
+	int64_t t0_ns; /* CLOCK_MONOTONIC at sample 0 */
+	uint32_t tick; /* newest sample taken */
 
-	int ticklog;		/* VNET_AGENTX_TICKLOG: per-tick timing, or -1 */
+	int ticklog; /* VNET_AGENTX_TICKLOG: per-tick timing, or -1 */
 };
 
 static int64_t now_ns(clockid_t clk)
@@ -142,8 +142,10 @@ static int apply_spec(struct vn_sampler *smp, const struct vn_netspec *sp)
 	if (index == 0) {
 		/* Not a DisplayString (Linux allows any byte but '/', ':'
 		 * and blanks), or the index space is used up. */
-		vn_log(LOG_WARNING, "cannot serve network '%s': no vnetIndex "
-		       "for that name", sp->name);
+		vn_log(LOG_WARNING,
+		       "cannot serve network '%s': no vnetIndex "
+		       "for that name",
+		       sp->name);
 		return -1;
 	}
 	smp->state_dirty |= added;
@@ -160,8 +162,8 @@ static int apply_spec(struct vn_sampler *smp, const struct vn_netspec *sp)
 			free(net);
 			return -1;
 		}
-		vn_log(LOG_INFO, "network %s appeared, vnetIndex %u",
-		       sp->name, index);
+		vn_log(LOG_INFO, "network %s appeared, vnetIndex %u", sp->name,
+		       index);
 	}
 	if (vn_acct_set_members(&net->acct, sp->members, sp->nmembers) < 0)
 		return -1;
@@ -321,12 +323,12 @@ static bool take_samples(struct vn_sampler *smp, uint32_t k)
 	/* Accounting outside the lock: only the sampler's own fields. */
 	for (size_t i = 0; i < st->n; i++) {
 		struct vn_net *net = st->nets[i];
-		bool disc = vn_acct_tick(&net->acct, lookup, smp,
-					 &net->acct_sum);
+		bool disc =
+			vn_acct_tick(&net->acct, lookup, smp, &net->acct_sum);
 
 		if (!net->baselined || disc)
-			net->disc_ms = sample_wall_ms(smp, smp->tick + k,
-						      mono, real);
+			net->disc_ms =
+				sample_wall_ms(smp, smp->tick + k, mono, real);
 	}
 
 	vn_store_lock(st);
@@ -366,8 +368,8 @@ static void ticklog_open(struct vn_sampler *smp)
 	smp->ticklog = -1;
 	if (!path || !*path)
 		return;
-	smp->ticklog = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			    0644);
+	smp->ticklog =
+		open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (smp->ticklog < 0)
 		vn_log(LOG_WARNING, "VNET_AGENTX_TICKLOG %s: %s", path,
 		       strerror(errno));
@@ -439,7 +441,8 @@ static void *run(void *arg)
 			uint32_t k;
 
 			if (read(smp->timerfd, &expirations,
-				 sizeof(expirations)) < 0 && errno != EAGAIN)
+				 sizeof(expirations)) < 0 &&
+			    errno != EAGAIN)
 				vn_log(LOG_ERR, "timerfd: %s", strerror(errno));
 			int64_t woke = now_ns(CLOCK_MONOTONIC);
 
@@ -546,8 +549,8 @@ struct vn_sampler *vn_sampler_start(struct vn_store *store,
 			 strerror(errno));
 		goto fail;
 	}
-	smp->timerfd = timerfd_create(CLOCK_MONOTONIC,
-				      TFD_NONBLOCK | TFD_CLOEXEC);
+	smp->timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	smp->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (smp->timerfd < 0 || smp->stopfd < 0) {
 		snprintf(err, errlen, "timerfd/eventfd: %s", strerror(errno));

@@ -17,8 +17,8 @@
 #include "snmp_config.h"
 #include "statefile.h"
 
-typedef int (*directive_fn)(struct vn_config *cfg, const char *args,
-			    char *err, size_t errlen);
+typedef int (*directive_fn)(struct vn_config *cfg, const char *args, char *err,
+			    size_t errlen);
 
 static struct vn_config *config;
 static int errors;
@@ -96,9 +96,8 @@ static int after_config(int major, int minor, void *server, void *client)
 	(void)minor;
 	(void)server;
 	(void)client;
-	if (errors == 0 &&
-	    vn_state_check_dir(vn_config_state_dir(config), err,
-			       sizeof(err)) < 0) {
+	if (errors == 0 && vn_state_check_dir(vn_config_state_dir(config), err,
+					      sizeof(err)) < 0) {
 		snmp_log(LOG_ERR, "vnetStateDir: %s\n", err);
 		errors++;
 	}

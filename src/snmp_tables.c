@@ -178,7 +178,8 @@ static void hist_value(netsnmp_variable_list *vb, unsigned col,
 		set_time(vb, vn_clock_time(&store->clock, sample));
 		return;
 	case HCOL_STATUS:
-		set_int(vb, ASN_INTEGER, vn_clock_status(&store->clock, sample));
+		set_int(vb, ASN_INTEGER,
+			vn_clock_status(&store->clock, sample));
 		return;
 	case HCOL_BYTES_SENT:
 		set_u64(vb, row->a.bytes_sent);
@@ -200,16 +201,15 @@ static void hist_value(netsnmp_variable_list *vb, unsigned col,
 
 /* ---- the shared request loop ---- */
 
-typedef int (*find_fn)(const struct vn_oidrow *rows, size_t n,
-		       uint32_t pinned, const struct vn_cols *cols,
-		       unsigned col, const vn_oid *suffix, size_t len,
-		       struct vn_inst *out);
+typedef int (*find_fn)(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		       const struct vn_cols *cols, unsigned col,
+		       const vn_oid *suffix, size_t len, struct vn_inst *out);
 
 struct table_kind {
 	const struct vn_cols *cols;
 	find_fn get;
 	find_fn next;
-	bool two_indexes;	/* vnetHistoryTable: index and sample */
+	bool two_indexes; /* vnetHistoryTable: index and sample */
 };
 
 /* Point vb at the instance found: entry.col.index[.sample]. */
@@ -345,10 +345,14 @@ static const oid table_oid[] = { VN_MIB_ROOT, 1, 2 };
 static const oid hist_oid[] = { VN_MIB_ROOT, 1, 3 };
 
 static struct table_kind table_kind = {
-	.cols = &table_cols, .get = vn_table_get, .next = vn_table_next,
+	.cols = &table_cols,
+	.get = vn_table_get,
+	.next = vn_table_next,
 };
 static struct table_kind hist_kind = {
-	.cols = &hist_cols, .get = vn_hist_get, .next = vn_hist_next,
+	.cols = &hist_cols,
+	.get = vn_hist_get,
+	.next = vn_hist_next,
 	.two_indexes = true,
 };
 
@@ -360,8 +364,8 @@ static int register_scalars(void)
 
 	if (!reg)
 		return -1;
-	return netsnmp_register_scalar_group(reg, SC_NUMBER,
-					     SC_HISTORY_SIZE) == MIB_REGISTERED_OK
+	return netsnmp_register_scalar_group(reg, SC_NUMBER, SC_HISTORY_SIZE) ==
+			       MIB_REGISTERED_OK
 		       ? 0
 		       : -1;
 }

@@ -34,10 +34,10 @@
 #include "statefile.h"
 
 /* vnetIndex is (1..2147483647); next == VN_NEXT_MAX: all used up */
-#define VN_INDEX_MAX	2147483647u
-#define VN_NEXT_MAX	(VN_INDEX_MAX + 1u)
-#define VN_HEADER	"# vnet-agentx indexes v1"
-#define VN_TMP_SUFFIX	".XXXXXX"
+#define VN_INDEX_MAX 2147483647u
+#define VN_NEXT_MAX (VN_INDEX_MAX + 1u)
+#define VN_HEADER "# vnet-agentx indexes v1"
+#define VN_TMP_SUFFIX ".XXXXXX"
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -136,14 +136,14 @@ uint32_t vn_state_index(struct vn_statemap *m, const char *name, bool *added)
 		return 0;
 	if (find(m, name, &pos))
 		return m->ents[pos].index;
-	if (m->next < 1)	/* never initialised: be safe, not sorry */
+	if (m->next < 1) /* never initialised: be safe, not sorry */
 		m->next = 1;
 	if (m->next > VN_INDEX_MAX || grow(m) < 0)
 		return 0;
 	memmove(&m->ents[pos + 1], &m->ents[pos],
 		(m->n - pos) * sizeof(*m->ents));
 	e = &m->ents[pos];
-	memset(e, 0, sizeof(*e));	/* no stale bytes after the name */
+	memset(e, 0, sizeof(*e)); /* no stale bytes after the name */
 	memcpy(e->name, name, len + 1);
 	e->index = m->next++;
 	m->n++;
@@ -164,10 +164,10 @@ struct loaded {
 struct loadctx {
 	struct loaded *v;
 	size_t n, cap;
-	uint64_t next;		/* from the "next" line; 0: none valid */
-	uint64_t high;		/* largest index number read anywhere */
+	uint64_t next; /* from the "next" line; 0: none valid */
+	uint64_t high; /* largest index number read anywhere */
 	bool seen_next;
-	unsigned int bad_line;	/* the first problem; 0: none */
+	unsigned int bad_line; /* the first problem; 0: none */
 	char bad[160];
 };
 
@@ -347,7 +347,7 @@ static void drop_duplicates(struct loadctx *c)
 {
 	size_t i, keep = 0;
 
-	if (!c->n)		/* qsort() wants a real array, even empty */
+	if (!c->n) /* qsort() wants a real array, even empty */
 		return;
 	qsort(c->v, c->n, sizeof(*c->v), by_index);
 	for (i = 1; i < c->n; i++) {
@@ -586,8 +586,8 @@ int vn_state_save(const struct vn_statemap *m, const char *path, char *err,
 		goto fail;
 	free(tmp);
 	if (fsync_dir(path) < 0) {
-		seterr(err, errlen, "cannot sync the directory of %s: %s",
-		       path, strerror(errno));
+		seterr(err, errlen, "cannot sync the directory of %s: %s", path,
+		       strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -616,8 +616,10 @@ static int mkdir_p(char *path, char *err, size_t errlen)
 		c = *p;
 		*p = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			seterr(err, errlen, "cannot create state directory %s:"
-			       " %s", path, strerror(errno));
+			seterr(err, errlen,
+			       "cannot create state directory %s:"
+			       " %s",
+			       path, strerror(errno));
 			*p = c;
 			return -1;
 		}
@@ -658,8 +660,10 @@ static int check_writable(const char *dir, char *err, size_t errlen)
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		seterr(err, errlen, "cannot create a file in state directory "
-		       "%s: %s", dir, strerror(errno));
+		seterr(err, errlen,
+		       "cannot create a file in state directory "
+		       "%s: %s",
+		       dir, strerror(errno));
 		free(tmp);
 		return -1;
 	}

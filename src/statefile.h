@@ -19,10 +19,10 @@ struct vn_stateent {
 };
 
 struct vn_statemap {
-	struct vn_stateent *ents;	/* sorted by name */
+	struct vn_stateent *ents; /* sorted by name */
 	size_t n;
 	size_t cap;
-	uint32_t next;			/* next unused index, >= 1 */
+	uint32_t next; /* next unused index, >= 1 */
 };
 
 void vn_state_init(struct vn_statemap *m);

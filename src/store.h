@@ -30,17 +30,17 @@ struct vn_net {
 	int64_t disc_ms;
 	uint32_t ports;
 	int32_t ifindex;
-	struct vn_amounts acct_sum;	/* this tick's movement */
-	bool baselined;		/* has taken its first sample */
-	bool seen;		/* still in the topology (mark and sweep) */
+	struct vn_amounts acct_sum; /* this tick's movement */
+	bool baselined; /* has taken its first sample */
+	bool seen; /* still in the topology (mark and sweep) */
 };
 
 struct vn_store {
 	pthread_mutex_t lock;
-	uint32_t current;		/* newest completed sample; 0: none */
+	uint32_t current; /* newest completed sample; 0: none */
 	struct vn_clock clock;
-	struct vn_net **nets;		/* sorted by index */
-	struct vn_oidrow *rows;		/* the same order, for oidnext */
+	struct vn_net **nets; /* sorted by index */
+	struct vn_oidrow *rows; /* the same order, for oidnext */
 	size_t n;
 	size_t cap;
 
@@ -48,7 +48,7 @@ struct vn_store {
 	uintptr_t pin_key1;
 	long pin_key2;
 	uint32_t pinned;
-	bool pin_valid;		/* pinned may be 0: before the first sample */
+	bool pin_valid; /* pinned may be 0: before the first sample */
 };
 
 int vn_store_init(struct vn_store *s);

@@ -16,28 +16,28 @@
 
 struct vn_linkent {
 	struct vn_link link;
-	struct vn_counters c;	/* from the latest stats dump */
-	uint32_t stats_tick;	/* the tick c belongs to */
+	struct vn_counters c; /* from the latest stats dump */
+	uint32_t stats_tick; /* the tick c belongs to */
 };
 
 struct vn_linktab {
-	struct vn_linkent *v;	/* sorted by ifindex */
+	struct vn_linkent *v; /* sorted by ifindex */
 	size_t n;
 	size_t cap;
-	uint64_t gen;		/* bumped whenever a link changes */
+	uint64_t gen; /* bumped whenever a link changes */
 };
 
 struct vn_netspec {
 	char name[VN_NAME_MAX + 1];
 	enum vn_type type;
-	int32_t ifindex;		/* bridge device; 0 for configured */
-	uint32_t nports;		/* vnetPortCount */
-	struct vn_member_spec *members;	/* ports, and the bridge device */
+	int32_t ifindex; /* bridge device; 0 for configured */
+	uint32_t nports; /* vnetPortCount */
+	struct vn_member_spec *members; /* ports, and the bridge device */
 	size_t nmembers;
 };
 
 struct vn_netspecs {
-	struct vn_netspec *v;	/* sorted by name */
+	struct vn_netspec *v; /* sorted by name */
 	size_t n;
 };
 

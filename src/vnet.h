@@ -50,8 +50,8 @@ struct vn_amounts {
 
 /* vnetType */
 enum vn_type {
-	VN_TYPE_BRIDGE = 1,	/* linuxBridge(1) */
-	VN_TYPE_CONFIGURED = 2,	/* configured(2) */
+	VN_TYPE_BRIDGE = 1, /* linuxBridge(1) */
+	VN_TYPE_CONFIGURED = 2, /* configured(2) */
 };
 
 /* vnetHistoryStatus */
