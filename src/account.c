@@ -83,6 +83,29 @@ void vn_amounts_share(const struct vn_amounts *total, uint32_t k, uint32_t i,
 	out->pkts_dropped = share(total->pkts_dropped, k, i);
 }
 
+static uint64_t share_prefix(uint64_t total, uint32_t k, uint32_t m)
+{
+	uint64_t r = total % k;
+
+	return (total / k) * m + (m < r ? m : r);
+}
+
+void vn_amounts_share_prefix(const struct vn_amounts *total, uint32_t k,
+			     uint32_t m, struct vn_amounts *out)
+{
+	if (k == 0 || m == 0) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	if (m > k)
+		m = k;
+	out->bytes_sent = share_prefix(total->bytes_sent, k, m);
+	out->bytes_recv = share_prefix(total->bytes_recv, k, m);
+	out->pkts_sent = share_prefix(total->pkts_sent, k, m);
+	out->pkts_recv = share_prefix(total->pkts_recv, k, m);
+	out->pkts_dropped = share_prefix(total->pkts_dropped, k, m);
+}
+
 void vn_acct_init(struct vn_acct *a)
 {
 	memset(a, 0, sizeof(*a));

@@ -59,6 +59,10 @@ void vn_amounts_add(struct vn_amounts *sum, const struct vn_amounts *a);
 void vn_amounts_share(const struct vn_amounts *total, uint32_t k, uint32_t i,
 		      struct vn_amounts *out);
 
+/* The sum of rows 0..m-1 of that spread (m <= k), in O(1). */
+void vn_amounts_share_prefix(const struct vn_amounts *total, uint32_t k,
+			     uint32_t m, struct vn_amounts *out);
+
 void vn_acct_init(struct vn_acct *a);
 void vn_acct_free(struct vn_acct *a);
 

@@ -33,9 +33,9 @@
 #include "nlsock.h"
 #include "sampler.h"
 #include "statefile.h"
+#include "tick.h"
 #include "topology.h"
 
-#define NSEC_PER_SEC 1000000000LL
 #define DUMP_TRIES 3
 
 struct vn_sampler {
@@ -67,7 +67,7 @@ static int64_t now_ns(clockid_t clk)
 	struct timespec ts;
 
 	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * VN_NSEC_PER_SEC + ts.tv_nsec;
 }
 
 /* ---- topology ---- */
@@ -269,38 +269,6 @@ static int dump_stats(struct vn_sampler *smp)
 	return rc;
 }
 
-/* Wall-clock time (Unix ms) of the end of sample s. */
-static int64_t sample_wall_ms(const struct vn_sampler *smp, uint32_t s,
-			      int64_t mono, int64_t real)
-{
-	int64_t grid = smp->t0_ns + (int64_t)s * NSEC_PER_SEC;
-
-	return (real - (mono - grid)) / 1000000;
-}
-
-/*
- * Append samples tick+1 .. tick+k to one network: its movement since the
- * previous sample, shared over the k rows.
- */
-static void push_rows(struct vn_net *net, const struct vn_amounts *sum,
-		      uint32_t tick, uint32_t k)
-{
-	for (uint32_t i = 0; i < k; i++) {
-		struct vn_row row = { 0 };
-
-		vn_amounts_share(sum, k, i, &row.a);
-		net->total_sent += row.a.bytes_sent;
-		net->total_recv += row.a.bytes_recv;
-		row.total_sent = net->total_sent;
-		row.total_recv = net->total_recv;
-		row.disc_ms = net->disc_ms;
-		row.sample = tick + 1 + i;
-		row.ports = net->ports;
-		row.ifindex = net->ifindex;
-		vn_ring_push(&net->ring, &row);
-	}
-}
-
 /*
  * Take samples tick+1 .. tick+k (k > 1 only after a stall). Returns false
  * when the counters could not be read: nothing is published and the next
@@ -309,7 +277,7 @@ static void push_rows(struct vn_net *net, const struct vn_amounts *sum,
 static bool take_samples(struct vn_sampler *smp, uint32_t k)
 {
 	struct vn_store *st = smp->store;
-	int64_t mono, real;
+	int64_t mono, real, now_ms;
 
 	drain_events(smp);
 	if (smp->resync && dump_links(smp) < 0)
@@ -320,29 +288,16 @@ static bool take_samples(struct vn_sampler *smp, uint32_t k)
 	mono = now_ns(CLOCK_MONOTONIC);
 	real = now_ns(CLOCK_REALTIME);
 
-	/* Accounting outside the lock: only the sampler's own fields. */
-	for (size_t i = 0; i < st->n; i++) {
-		struct vn_net *net = st->nets[i];
-		bool disc =
-			vn_acct_tick(&net->acct, lookup, smp, &net->acct_sum);
+	now_ms = vn_tick_wall_ms(smp->t0_ns, smp->tick + k, mono, real);
 
-		if (!net->baselined || disc)
-			net->disc_ms =
-				sample_wall_ms(smp, smp->tick + k, mono, real);
-	}
+	/* Accounting outside the lock: only the sampler's own fields. */
+	for (size_t i = 0; i < st->n; i++)
+		vn_tick_account(st->nets[i], lookup, smp, now_ms);
 
 	vn_store_lock(st);
-	for (uint32_t i = 1; i <= k; i++)
-		vn_clock_set(&st->clock, smp->tick + i,
-			     sample_wall_ms(smp, smp->tick + i, mono, real),
-			     k > 1 ? VN_STATUS_INTERPOLATED : VN_STATUS_VALID);
+	vn_tick_clock(&st->clock, smp->t0_ns, smp->tick, k, mono, real);
 	for (size_t i = 0; i < st->n; i++) {
-		struct vn_net *net = st->nets[i];
-
-		/* A new network's first sample is its baseline: no row. */
-		if (net->baselined)
-			push_rows(net, &net->acct_sum, smp->tick, k);
-		net->baselined = true;
+		vn_tick_publish(st->nets[i], smp->tick, k);
 		vn_store_sync_row(st, i);
 	}
 	smp->tick += k;
@@ -379,7 +334,7 @@ static void ticklog_write(const struct vn_sampler *smp, uint32_t k,
 			  int64_t woke, int64_t done)
 {
 	char line[96];
-	int64_t grid = smp->t0_ns + (int64_t)smp->tick * NSEC_PER_SEC;
+	int64_t grid = smp->t0_ns + (int64_t)smp->tick * VN_NSEC_PER_SEC;
 	int len;
 
 	if (smp->ticklog < 0)
@@ -393,25 +348,12 @@ static void ticklog_write(const struct vn_sampler *smp, uint32_t k,
 static int arm_timer(struct vn_sampler *smp)
 {
 	struct itimerspec its = { 0 };
-	int64_t first = smp->t0_ns + NSEC_PER_SEC;
+	int64_t first = smp->t0_ns + VN_NSEC_PER_SEC;
 
-	its.it_value.tv_sec = first / NSEC_PER_SEC;
-	its.it_value.tv_nsec = first % NSEC_PER_SEC;
+	its.it_value.tv_sec = first / VN_NSEC_PER_SEC;
+	its.it_value.tv_nsec = first % VN_NSEC_PER_SEC;
 	its.it_interval.tv_sec = 1;
 	return timerfd_settime(smp->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-/* How many grid points have passed since the last sample taken. */
-static uint32_t due(const struct vn_sampler *smp)
-{
-	int64_t elapsed = now_ns(CLOCK_MONOTONIC) - smp->t0_ns;
-	int64_t n = elapsed / NSEC_PER_SEC;
-
-	if (n <= (int64_t)smp->tick)
-		return 0;
-	if (n - smp->tick > UINT32_MAX - smp->tick)
-		return 0;
-	return (uint32_t)(n - smp->tick);
 }
 
 static void *run(void *arg)
@@ -446,7 +388,7 @@ static void *run(void *arg)
 				vn_log(LOG_ERR, "timerfd: %s", strerror(errno));
 			int64_t woke = now_ns(CLOCK_MONOTONIC);
 
-			k = due(smp);
+			k = vn_tick_due(smp->t0_ns, smp->tick, woke);
 			if (k > 0 && take_samples(smp, k))
 				ticklog_write(smp, k, woke,
 					      now_ns(CLOCK_MONOTONIC));
@@ -501,6 +443,8 @@ static void destroy(struct vn_sampler *smp)
 /* Sample 0: the baseline every network's first row is measured from. */
 static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
 {
+	int64_t now_ms;
+
 	if (dump_links(smp) < 0) {
 		snprintf(err, errlen, "cannot read the kernel's links");
 		return -1;
@@ -511,12 +455,10 @@ static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the kernel's link counters");
 		return -1;
 	}
+	now_ms = now_ns(CLOCK_REALTIME) / 1000000;
 	for (size_t i = 0; i < smp->store->n; i++) {
-		struct vn_net *net = smp->store->nets[i];
-
-		vn_acct_tick(&net->acct, lookup, smp, &net->acct_sum);
-		net->disc_ms = now_ns(CLOCK_REALTIME) / 1000000;
-		net->baselined = true;
+		vn_tick_account(smp->store->nets[i], lookup, smp, now_ms);
+		vn_tick_publish(smp->store->nets[i], 0, 0);
 	}
 	save_state(smp);
 	return 0;
