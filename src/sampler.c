@@ -270,24 +270,35 @@ static int dump_stats(struct vn_sampler *smp)
 }
 
 /*
- * Take samples tick+1 .. tick+k (k > 1 only after a stall). Returns false
- * when the counters could not be read: nothing is published and the next
- * tick covers this second too, as an interpolated row, so no byte is lost.
+ * Take the samples due: tick+1 .. tick+k, k > 1 only after a stall.
+ * Returns k, or 0 when the counters could not be read: then nothing is
+ * published and the next tick covers these seconds too, as interpolated
+ * rows, so no byte is lost.
  */
-static bool take_samples(struct vn_sampler *smp, uint32_t k)
+static uint32_t take_samples(struct vn_sampler *smp)
 {
 	struct vn_store *st = smp->store;
 	int64_t mono, real, now_ms;
+	uint32_t k;
 
 	drain_events(smp);
 	if (smp->resync && dump_links(smp) < 0)
-		return false;
+		return 0;
 	rebuild(smp);
 	if (dump_stats(smp) < 0)
-		return false;
+		return 0;
 	mono = now_ns(CLOCK_MONOTONIC);
 	real = now_ns(CLOCK_REALTIME);
 
+	/*
+	 * The counters are as of now, not as of the wake-up: a dump that
+	 * waited seconds (another process holding the kernel's RTNL lock)
+	 * covers every second that has ended since the last sample, and
+	 * its movement is shared over all of them.
+	 */
+	k = vn_tick_due(smp->t0_ns, smp->tick, mono);
+	if (k == 0)
+		return 0;
 	now_ms = vn_tick_wall_ms(smp->t0_ns, smp->tick + k, mono, real);
 
 	/* Accounting outside the lock: only the sampler's own fields. */
@@ -305,15 +316,16 @@ static bool take_samples(struct vn_sampler *smp, uint32_t k)
 	vn_store_unlock(st);
 
 	save_state(smp);
-	return true;
+	return k;
 }
 
 /* ---- the thread ---- */
 
 /*
  * With VNET_AGENTX_TICKLOG=FILE in the environment, each tick appends
- * "SAMPLE K LATE_NS WORK_NS": how long after its grid point the sampler
- * woke, and how long the tick took. For the benchmarks; one write(2) per
+ * "SAMPLE K LATE_NS WORK_NS": the newest sample taken, how many, how long
+ * after the first one's grid point the sampler woke, and how long the
+ * tick took. For the benchmarks; one write(2) per
  * tick from a stack buffer, nothing when unset.
  */
 static void ticklog_open(struct vn_sampler *smp)
@@ -334,7 +346,9 @@ static void ticklog_write(const struct vn_sampler *smp, uint32_t k,
 			  int64_t woke, int64_t done)
 {
 	char line[96];
-	int64_t grid = smp->t0_ns + (int64_t)smp->tick * VN_NSEC_PER_SEC;
+	/* Lateness is from the grid point of the first sample due. */
+	int64_t grid =
+		smp->t0_ns + (int64_t)(smp->tick - k + 1) * VN_NSEC_PER_SEC;
 	int len;
 
 	if (smp->ticklog < 0)
@@ -354,6 +368,24 @@ static int arm_timer(struct vn_sampler *smp)
 	its.it_value.tv_nsec = first % VN_NSEC_PER_SEC;
 	its.it_interval.tv_sec = 1;
 	return timerfd_settime(smp->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void on_timer(struct vn_sampler *smp)
+{
+	uint64_t expirations;
+	int64_t woke;
+	uint32_t k;
+
+	/* The count is not used: the clock says how many samples are due. */
+	if (read(smp->timerfd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		vn_log(LOG_ERR, "timerfd: %s", strerror(errno));
+	woke = now_ns(CLOCK_MONOTONIC);
+	if (vn_tick_due(smp->t0_ns, smp->tick, woke) == 0)
+		return;
+	k = take_samples(smp);
+	if (k > 0)
+		ticklog_write(smp, k, woke, now_ns(CLOCK_MONOTONIC));
 }
 
 static void *run(void *arg)
@@ -378,21 +410,8 @@ static void *run(void *arg)
 		 * events does not overrun the socket buffer. */
 		if (pfd[1].revents)
 			drain_events(smp);
-		if (pfd[0].revents) {
-			uint64_t expirations;
-			uint32_t k;
-
-			if (read(smp->timerfd, &expirations,
-				 sizeof(expirations)) < 0 &&
-			    errno != EAGAIN)
-				vn_log(LOG_ERR, "timerfd: %s", strerror(errno));
-			int64_t woke = now_ns(CLOCK_MONOTONIC);
-
-			k = vn_tick_due(smp->t0_ns, smp->tick, woke);
-			if (k > 0 && take_samples(smp, k))
-				ticklog_write(smp, k, woke,
-					      now_ns(CLOCK_MONOTONIC));
-		}
+		if (pfd[0].revents)
+			on_timer(smp);
 	}
 	return NULL;
 }
