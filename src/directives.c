@@ -17,26 +17,13 @@
 #include <string.h>
 
 #include "directives.h"
+#include "log.h"
 
 /* Longest interface name the kernel accepts (IFNAMSIZ counts the NUL). */
 #define VN_IFNAME_MAX (IFNAMSIZ - 1)
 
 /* Room the state file code needs after the directory: "/indexes.XXXXXX". */
 #define VN_STATE_DIR_MAX (PATH_MAX - 16)
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * The separators net-snmp's own parser uses. Spelled out rather than
@@ -195,8 +182,8 @@ static int check_globs(const struct vn_globs *g, const char *what, char *err,
 		const char *why = glob_problem(g->v[i]);
 
 		if (why) {
-			seterr(err, errlen, "%s: glob '%s' %s", what, g->v[i],
-			       why);
+			vn_seterr(err, errlen, "%s: glob '%s' %s", what,
+				  g->v[i], why);
 			return -1;
 		}
 	}
@@ -224,7 +211,7 @@ static int globs_take(struct vn_globs *dst, struct vn_globs *src)
 
 static int oom(char *err, size_t errlen, const char *what)
 {
-	seterr(err, errlen, "%s: out of memory", what);
+	vn_seterr(err, errlen, "%s: out of memory", what);
 	return -1;
 }
 
@@ -257,7 +244,7 @@ static int add_globs(struct vn_globs *dst, const char *what, const char *args,
 		goto out;
 	}
 	if (!words.n) {
-		seterr(err, errlen, "%s needs at least one glob", what);
+		vn_seterr(err, errlen, "%s needs at least one glob", what);
 		goto out;
 	}
 	if (check_globs(&words, what, err, errlen) < 0)
@@ -292,28 +279,30 @@ static int check_net_name(const struct vn_config *cfg, const char *name,
 	size_t i;
 
 	if (len > VN_NAME_MAX) {
-		seterr(err, errlen,
-		       "vnetNetwork: name '%.20s...' is longer than %d "
-		       "characters",
-		       name, VN_NAME_MAX);
+		vn_seterr(err, errlen,
+			  "vnetNetwork: name '%.20s...' is longer than %d "
+			  "characters",
+			  name, VN_NAME_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = name[i];
 
 		if (c < 0x21 || c > 0x7e) {
-			seterr(err, errlen,
-			       "vnetNetwork: name contains the character 0x%02x"
-			       ", which is not printable ASCII",
-			       c);
+			vn_seterr(
+				err, errlen,
+				"vnetNetwork: name contains the character 0x%02x"
+				", which is not printable ASCII",
+				c);
 			return -1;
 		}
 	}
 	for (i = 0; i < cfg->nnets; i++) {
 		if (!strcmp(cfg->nets[i].name, name)) {
-			seterr(err, errlen,
-			       "vnetNetwork: network '%s' is already defined",
-			       name);
+			vn_seterr(
+				err, errlen,
+				"vnetNetwork: network '%s' is already defined",
+				name);
 			return -1;
 		}
 	}
@@ -334,10 +323,10 @@ int vn_config_network(struct vn_config *cfg, const char *args, char *err,
 		goto out;
 	}
 	if (words.n < 2) {
-		seterr(err, errlen,
-		       "%s needs a name and at least one "
-		       "interface glob",
-		       what);
+		vn_seterr(err, errlen,
+			  "%s needs a name and at least one "
+			  "interface glob",
+			  what);
 		goto out;
 	}
 	if (check_net_name(cfg, words.v[0], err, errlen) < 0)
@@ -385,20 +374,20 @@ int vn_config_statedir(struct vn_config *cfg, const char *args, char *err,
 		goto out;
 	}
 	if (words.n != 1) {
-		seterr(err, errlen,
-		       words.n ? "%s takes exactly one path"
-			       : "%s needs a path",
-		       what);
+		vn_seterr(err, errlen,
+			  words.n ? "%s takes exactly one path"
+				  : "%s needs a path",
+			  what);
 		goto out;
 	}
 	if (words.v[0][0] != '/') {
-		seterr(err, errlen, "%s: '%s' is not an absolute path", what,
-		       words.v[0]);
+		vn_seterr(err, errlen, "%s: '%s' is not an absolute path", what,
+			  words.v[0]);
 		goto out;
 	}
 	if (strlen(words.v[0]) > VN_STATE_DIR_MAX) {
-		seterr(err, errlen, "%s: path is longer than %d characters",
-		       what, VN_STATE_DIR_MAX);
+		vn_seterr(err, errlen, "%s: path is longer than %d characters",
+			  what, VN_STATE_DIR_MAX);
 		goto out;
 	}
 	/* The last vnetStateDir wins, as with any net-snmp setting. */

@@ -36,3 +36,14 @@ void vn_log(int prio, const char *fmt, ...)
 	va_end(ap);
 	sink(prio, buf);
 }
+
+void vn_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

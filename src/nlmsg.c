@@ -30,32 +30,37 @@
 	(offsetof(struct rtnl_link_stats64, rx_nohandler) +                    \
 	 sizeof(((struct rtnl_link_stats64 *)0)->rx_nohandler))
 
-struct nlmsghdr *vn_nl_req_getlink(void *buf, uint32_t seq)
+/* A dump request of type with an empty family header of hdrlen bytes. */
+static struct nlmsghdr *dump_request(void *buf, uint16_t type, uint32_t seq,
+				     size_t hdrlen, void **hdr)
 {
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
 	memset(buf, 0, VN_NL_REQ_SIZE);
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	return nlh;
+}
+
+struct nlmsghdr *vn_nl_req_getlink(void *buf, uint32_t seq)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = dump_request(buf, RTM_GETLINK, seq, sizeof(*ifi),
+					    (void **)&ifi);
+
 	ifi->ifi_family = AF_UNSPEC;
 	return nlh;
 }
 
 struct nlmsghdr *vn_nl_req_getstats(void *buf, uint32_t seq)
 {
-	struct nlmsghdr *nlh;
 	struct if_stats_msg *ifsm;
+	struct nlmsghdr *nlh = dump_request(buf, RTM_GETSTATS, seq,
+					    sizeof(*ifsm), (void **)&ifsm);
 
-	memset(buf, 0, VN_NL_REQ_SIZE);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETSTATS;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	ifsm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifsm));
 	ifsm->family = AF_UNSPEC;
 	ifsm->filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
 	return nlh;

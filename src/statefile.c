@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "statefile.h"
 
 /* vnetIndex is (1..2147483647); next == VN_NEXT_MAX: all used up */
@@ -38,20 +39,6 @@
 #define VN_NEXT_MAX (VN_INDEX_MAX + 1u)
 #define VN_HEADER "# vnet-agentx indexes v1"
 #define VN_TMP_SUFFIX ".XXXXXX"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A vnetName as we store it: 1..64 bytes in '!'..'~'. */
 static bool name_ok(const char *s, size_t len)
@@ -444,26 +431,27 @@ int vn_state_load(struct vn_statemap *m, const char *path, char *err,
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		seterr(err, errlen, "cannot open %s: %s", path,
-		       strerror(errno));
+		vn_seterr(err, errlen, "cannot open %s: %s", path,
+			  strerror(errno));
 		return -1;
 	}
 	errno = 0;
 	ret = read_lines(f, &c);
 	if (ret < 0) {
-		seterr(err, errlen, "cannot read %s: %s", path,
-		       strerror(errno ? errno : EIO));
+		vn_seterr(err, errlen, "cannot read %s: %s", path,
+			  strerror(errno ? errno : EIO));
 		goto out;
 	}
 	drop_duplicates(&c);
 	if (fill_map(m, &c) < 0) {
-		seterr(err, errlen, "cannot load %s: %s", path,
-		       strerror(ENOMEM));
+		vn_seterr(err, errlen, "cannot load %s: %s", path,
+			  strerror(ENOMEM));
 		ret = -1;
 		goto out;
 	}
 	if (c.bad_line) {
-		seterr(err, errlen, "%s: line %u: %s", path, c.bad_line, c.bad);
+		vn_seterr(err, errlen, "%s: line %u: %s", path, c.bad_line,
+			  c.bad);
 		ret = 1;
 	}
 out:
@@ -564,16 +552,17 @@ int vn_state_save(const struct vn_statemap *m, const char *path, char *err,
 
 	tmp = malloc(len + sizeof(VN_TMP_SUFFIX));
 	if (!tmp) {
-		seterr(err, errlen, "cannot write %s: %s", path,
-		       strerror(ENOMEM));
+		vn_seterr(err, errlen, "cannot write %s: %s", path,
+			  strerror(ENOMEM));
 		return -1;
 	}
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, VN_TMP_SUFFIX, sizeof(VN_TMP_SUFFIX));
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		seterr(err, errlen, "cannot create a temporary file for %s: %s",
-		       path, strerror(errno));
+		vn_seterr(err, errlen,
+			  "cannot create a temporary file for %s: %s", path,
+			  strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -586,8 +575,8 @@ int vn_state_save(const struct vn_statemap *m, const char *path, char *err,
 		goto fail;
 	free(tmp);
 	if (fsync_dir(path) < 0) {
-		seterr(err, errlen, "cannot sync the directory of %s: %s", path,
-		       strerror(errno));
+		vn_seterr(err, errlen, "cannot sync the directory of %s: %s",
+			  path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -595,7 +584,7 @@ fail:
 	saved = errno ? errno : EIO;
 	unlink(tmp);
 	free(tmp);
-	seterr(err, errlen, "cannot %s %s: %s", what, path, strerror(saved));
+	vn_seterr(err, errlen, "cannot %s %s: %s", what, path, strerror(saved));
 	return -1;
 }
 
@@ -616,10 +605,10 @@ static int mkdir_p(char *path, char *err, size_t errlen)
 		c = *p;
 		*p = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			seterr(err, errlen,
-			       "cannot create state directory %s:"
-			       " %s",
-			       path, strerror(errno));
+			vn_seterr(err, errlen,
+				  "cannot create state directory %s:"
+				  " %s",
+				  path, strerror(errno));
 			*p = c;
 			return -1;
 		}
@@ -633,13 +622,13 @@ static int check_state_file(const char *dir, char *err, size_t errlen)
 	char *file;
 
 	if (asprintf(&file, "%s/%s", dir, VN_STATE_FILE) < 0) {
-		seterr(err, errlen, "state directory %s: %s", dir,
-		       strerror(ENOMEM));
+		vn_seterr(err, errlen, "state directory %s: %s", dir,
+			  strerror(ENOMEM));
 		return -1;
 	}
 	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "state file %s is not a regular file",
-		       file);
+		vn_seterr(err, errlen, "state file %s is not a regular file",
+			  file);
 		free(file);
 		return -1;
 	}
@@ -654,23 +643,23 @@ static int check_writable(const char *dir, char *err, size_t errlen)
 	int fd;
 
 	if (asprintf(&tmp, "%s/%s%s", dir, VN_STATE_FILE, VN_TMP_SUFFIX) < 0) {
-		seterr(err, errlen, "state directory %s: %s", dir,
-		       strerror(ENOMEM));
+		vn_seterr(err, errlen, "state directory %s: %s", dir,
+			  strerror(ENOMEM));
 		return -1;
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		seterr(err, errlen,
-		       "cannot create a file in state directory "
-		       "%s: %s",
-		       dir, strerror(errno));
+		vn_seterr(err, errlen,
+			  "cannot create a file in state directory "
+			  "%s: %s",
+			  dir, strerror(errno));
 		free(tmp);
 		return -1;
 	}
 	close(fd);
 	if (unlink(tmp) < 0) {
-		seterr(err, errlen, "cannot remove %s: %s", tmp,
-		       strerror(errno));
+		vn_seterr(err, errlen, "cannot remove %s: %s", tmp,
+			  strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -685,13 +674,13 @@ int vn_state_check_dir(const char *dir, char *err, size_t errlen)
 	int ret;
 
 	if (!dir || !*dir) {
-		seterr(err, errlen, "state directory not set");
+		vn_seterr(err, errlen, "state directory not set");
 		return -1;
 	}
 	copy = strdup(dir);
 	if (!copy) {
-		seterr(err, errlen, "state directory %s: %s", dir,
-		       strerror(ENOMEM));
+		vn_seterr(err, errlen, "state directory %s: %s", dir,
+			  strerror(ENOMEM));
 		return -1;
 	}
 	ret = mkdir_p(copy, err, errlen);
@@ -699,13 +688,13 @@ int vn_state_check_dir(const char *dir, char *err, size_t errlen)
 	if (ret < 0)
 		return -1;
 	if (stat(dir, &st) < 0) {
-		seterr(err, errlen, "state directory %s: %s", dir,
-		       strerror(errno));
+		vn_seterr(err, errlen, "state directory %s: %s", dir,
+			  strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		seterr(err, errlen, "state directory %s is not a directory",
-		       dir);
+		vn_seterr(err, errlen, "state directory %s is not a directory",
+			  dir);
 		return -1;
 	}
 	if (check_state_file(dir, err, errlen) < 0)
