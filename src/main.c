@@ -34,10 +34,13 @@
 #define DEFAULT_PING_INTERVAL 5
 
 static volatile sig_atomic_t stop;
+static struct vn_sampler *sampler;
+static char *state_dir; /* the one in use: a reload cannot move it */
 
 struct options {
 	bool foreground;
 	bool logging_set;
+	bool check_only;
 	const char *agentx_socket;
 };
 
@@ -57,6 +60,8 @@ static void usage(FILE *out)
 		"  -Lf FILE        log to FILE\n"
 		"  -Ls FACILITY    log to syslog (daemon, local0..local7, ...)\n"
 		"  -D TOKENS       debug output for comma-separated tokens (ALL: all)\n"
+		"  -t, --check-config\n"
+		"                  check the configuration, print the result, exit\n"
 		"  -V, --version   print the version and exit\n"
 		"  -h, --help      print this help and exit\n"
 		"\n"
@@ -76,12 +81,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "version", no_argument, NULL, 'V' },
+		{ "check-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fCc:x:L:D:Vh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "fCc:x:L:D:tVh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'f':
@@ -111,6 +117,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			debug_register_tokens(optarg);
 			snmp_set_do_debugging(1);
 			break;
+		case 't':
+			o->check_only = true;
+			break;
 		case 'V':
 			version();
 			return 1;
@@ -131,6 +140,34 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * SIGHUP: read the files again. A configuration with errors is logged
+ * (file and line) and the running one stays; a good one goes to the
+ * sampler, which applies it at its next tick.
+ */
+static void reload(void)
+{
+	struct vn_config *fresh = malloc(sizeof(*fresh));
+
+	if (!fresh) {
+		snmp_log(LOG_ERR, "SIGHUP: out of memory, not reloading\n");
+		return;
+	}
+	if (vn_snmp_config_reread(fresh) < 0) {
+		snmp_log(LOG_ERR, "SIGHUP: configuration errors, keeping the "
+				  "running configuration\n");
+		vn_config_free(fresh);
+		free(fresh);
+		return;
+	}
+	if (strcmp(vn_config_state_dir(fresh), state_dir) != 0)
+		snmp_log(LOG_WARNING,
+			 "SIGHUP: vnetStateDir stays %s until a restart\n",
+			 state_dir);
+	vn_sampler_reload(sampler, fresh);
+	snmp_log(LOG_INFO, "SIGHUP: configuration read\n");
+}
+
 static void on_signal(int fd, void *arg)
 {
 	struct signalfd_siginfo si;
@@ -138,8 +175,7 @@ static void on_signal(int fd, void *arg)
 	(void)arg;
 	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			snmp_log(LOG_NOTICE, "SIGHUP: configuration reload is "
-					     "not supported yet; ignored\n");
+			reload();
 			continue;
 		}
 		snmp_log(LOG_INFO, "signal %u: shutting down\n", si.ssi_signo);
@@ -205,7 +241,7 @@ static void agent_init(const struct options *o, struct vn_store *store,
 	setenv("MIBS", "", 0);
 
 	init_agent(APP_NAME);
-	vn_snmp_config_register(cfg);
+	vn_snmp_config_register(cfg, o->check_only);
 	/* init_agent() set net-snmp's default (15 s); a config line wins. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
@@ -220,23 +256,29 @@ static void agent_init(const struct options *o, struct vn_store *store,
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
-	struct vn_config cfg;
+	struct vn_config *cfg = malloc(sizeof(*cfg));
 	struct vn_store store;
-	struct vn_sampler *smp;
 	char err[512];
 	int rc;
 
 	rc = parse_args(argc, argv, &opts);
 	if (rc != 0)
 		return rc < 0 ? 1 : 0;
+	if (opts.check_only && !opts.logging_set) {
+		snmp_enable_stderrlog();
+		opts.logging_set = true;
+	}
 	logging_init(&opts);
 
-	vn_config_init(&cfg);
-	if (vn_store_init(&store) < 0) {
-		snmp_log(LOG_ERR, "cannot initialise the store\n");
+	if (!cfg || vn_store_init(&store) < 0) {
+		snmp_log(LOG_ERR, "cannot initialise\n");
 		return 1;
 	}
-	agent_init(&opts, &store, &cfg);
+	vn_config_init(cfg);
+	agent_init(&opts, &store, cfg);
+	/* From here the sampler owns the configuration. */
+	vn_snmp_config_detach();
+	state_dir = strdup(vn_config_state_dir(cfg));
 
 	if (!opts.foreground && netsnmp_daemonize(1, 0) != 0) {
 		snmp_log(LOG_ERR, "cannot become a daemon\n");
@@ -246,8 +288,8 @@ int main(int argc, char **argv)
 		snmp_log(LOG_ERR, "start-up: %s\n", strerror(errno));
 		return 1;
 	}
-	smp = vn_sampler_start(&store, &cfg, err, sizeof(err));
-	if (!smp) {
+	sampler = vn_sampler_start(&store, cfg, err, sizeof(err));
+	if (!sampler) {
 		snmp_log(LOG_ERR, "%s\n", err);
 		return 1;
 	}
@@ -256,10 +298,10 @@ int main(int argc, char **argv)
 	while (!stop)
 		agent_check_and_process(1);
 
-	vn_sampler_stop(smp);
+	vn_sampler_stop(sampler);
 	vn_logpipe_close();
 	snmp_shutdown(APP_NAME);
 	vn_store_free(&store);
-	vn_config_free(&cfg);
+	free(state_dir);
 	return 0;
 }

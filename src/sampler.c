@@ -40,7 +40,9 @@
 
 struct vn_sampler {
 	struct vn_store *store;
-	const struct vn_config *cfg;
+	struct vn_config *cfg;
+	pthread_mutex_t reload_lock;
+	struct vn_config *reload; /* handed over by SIGHUP, taken at a tick */
 	struct vn_nl *nl;
 	struct vn_linktab links;
 	uint64_t built_gen; /* links.gen the networks were built from */
@@ -275,6 +277,39 @@ static int dump_stats(struct vn_sampler *smp)
  * published and the next tick covers these seconds too, as interpolated
  * rows, so no byte is lost.
  */
+static void config_free(struct vn_config *cfg)
+{
+	if (!cfg)
+		return;
+	vn_config_free(cfg);
+	free(cfg);
+}
+
+/* Take a configuration SIGHUP handed over, if any: rebuild with it. */
+static void take_reload(struct vn_sampler *smp)
+{
+	struct vn_config *cfg;
+
+	pthread_mutex_lock(&smp->reload_lock);
+	cfg = smp->reload;
+	smp->reload = NULL;
+	pthread_mutex_unlock(&smp->reload_lock);
+	if (!cfg)
+		return;
+	config_free(smp->cfg);
+	smp->cfg = cfg;
+	smp->built_gen = (uint64_t)-1;
+	vn_log(LOG_INFO, "configuration reloaded");
+}
+
+void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg)
+{
+	pthread_mutex_lock(&smp->reload_lock);
+	config_free(smp->reload);
+	smp->reload = cfg;
+	pthread_mutex_unlock(&smp->reload_lock);
+}
+
 static uint32_t take_samples(struct vn_sampler *smp)
 {
 	struct vn_store *st = smp->store;
@@ -284,6 +319,7 @@ static uint32_t take_samples(struct vn_sampler *smp)
 	drain_events(smp);
 	if (smp->resync && dump_links(smp) < 0)
 		return 0;
+	take_reload(smp);
 	rebuild(smp);
 	if (dump_stats(smp) < 0)
 		return 0;
@@ -456,6 +492,9 @@ static void destroy(struct vn_sampler *smp)
 		vn_nl_close(smp->nl);
 	vn_links_free(&smp->links);
 	vn_state_free(&smp->state);
+	config_free(smp->cfg);
+	config_free(smp->reload);
+	pthread_mutex_destroy(&smp->reload_lock);
 	free(smp);
 }
 
@@ -484,15 +523,17 @@ static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
 }
 
 struct vn_sampler *vn_sampler_start(struct vn_store *store,
-				    const struct vn_config *cfg, char *err,
+				    struct vn_config *cfg, char *err,
 				    size_t errlen)
 {
 	struct vn_sampler *smp = calloc(1, sizeof(*smp));
 
 	if (!smp) {
 		snprintf(err, errlen, "out of memory");
+		config_free(cfg);
 		return NULL;
 	}
+	pthread_mutex_init(&smp->reload_lock, NULL);
 	smp->store = store;
 	smp->cfg = cfg;
 	smp->timerfd = -1;

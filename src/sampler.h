@@ -16,12 +16,20 @@ struct vn_sampler;
 
 /*
  * Prepare (open netlink, load the state file, take the first dump: sample
- * 0, the baseline) and start the thread. cfg must outlive the sampler.
- * Returns NULL with a reason in err.
+ * 0, the baseline) and start the thread. The sampler owns cfg (allocated
+ * with malloc) from here on, also on failure. Returns NULL with a reason
+ * in err.
  */
 struct vn_sampler *vn_sampler_start(struct vn_store *store,
-				    const struct vn_config *cfg, char *err,
+				    struct vn_config *cfg, char *err,
 				    size_t errlen);
+
+/*
+ * Use cfg from the next tick on (SIGHUP): networks that stay keep their
+ * index and history, the others come and go. The sampler owns cfg. The
+ * state directory is the one it started with.
+ */
+void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg);
 
 /* Stop the thread and free everything but the store's networks. */
 void vn_sampler_stop(struct vn_sampler *smp);

@@ -21,6 +21,7 @@ typedef int (*directive_fn)(struct vn_config *cfg, const char *args, char *err,
 			    size_t errlen);
 
 static struct vn_config *config;
+static bool check_only;
 static int errors;
 static netsnmp_log_handler *error_counter;
 
@@ -75,12 +76,46 @@ static void parse_statedir(const char *token, char *line)
 	apply(vn_config_statedir, line);
 }
 
-/* net-snmp frees our settings before a re-read: start from scratch. */
+/*
+ * net-snmp frees our settings before it reads the files (and at
+ * shutdown): start from scratch. Once the agent runs, the configuration
+ * belongs to the sampler and config is NULL here.
+ */
 static void reset(void)
 {
+	if (!config)
+		return;
 	vn_config_free(config);
 	vn_config_init(config);
+}
+
+static void count_errors_start(void)
+{
 	errors = 0;
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+			       count_error, NULL);
+	error_counter = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK,
+						    LOG_ERR);
+}
+
+static void count_errors_stop(void)
+{
+	if (error_counter)
+		netsnmp_remove_loghandler(error_counter);
+	error_counter = NULL;
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+				 count_error, NULL, 1);
+}
+
+static void check_state_dir(void)
+{
+	char err[512];
+
+	if (errors == 0 && vn_state_check_dir(vn_config_state_dir(config), err,
+					      sizeof(err)) < 0) {
+		snmp_log(LOG_ERR, "vnetStateDir: %s\n", err);
+		errors++;
+	}
 }
 
 /*
@@ -90,30 +125,30 @@ static void reset(void)
  */
 static int after_config(int major, int minor, void *server, void *client)
 {
-	char err[512];
-
 	(void)major;
 	(void)minor;
 	(void)server;
 	(void)client;
-	if (errors == 0 && vn_state_check_dir(vn_config_state_dir(config), err,
-					      sizeof(err)) < 0) {
-		snmp_log(LOG_ERR, "vnetStateDir: %s\n", err);
-		errors++;
-	}
-	if (error_counter) {
-		netsnmp_remove_loghandler(error_counter);
-		error_counter = NULL;
-	}
-	if (errors == 0)
+	if (!config)
 		return SNMPERR_SUCCESS;
-	snmp_log(LOG_ERR, "vnet-agentx: configuration errors, not starting\n");
-	exit(1);
+	check_state_dir();
+	count_errors_stop();
+	if (errors) {
+		snmp_log(LOG_ERR,
+			 "vnet-agentx: configuration errors, not starting\n");
+		exit(1);
+	}
+	if (check_only) {
+		printf("vnet-agentx: configuration OK\n");
+		exit(0);
+	}
+	return SNMPERR_SUCCESS;
 }
 
-void vn_snmp_config_register(struct vn_config *cfg)
+void vn_snmp_config_register(struct vn_config *cfg, bool check)
 {
 	config = cfg;
+	check_only = check;
 	register_app_config_handler("vnetInclude", parse_include, reset,
 				    "GLOB [GLOB...]");
 	register_app_config_handler("vnetExclude", parse_exclude, NULL,
@@ -125,13 +160,53 @@ void vn_snmp_config_register(struct vn_config *cfg)
 	netsnmp_register_callback(SNMP_CALLBACK_LIBRARY,
 				  SNMP_CALLBACK_POST_READ_CONFIG, after_config,
 				  NULL, NETSNMP_CALLBACK_HIGHEST_PRIORITY);
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
-			       count_error, NULL);
-	error_counter = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK,
-						    LOG_ERR);
+	count_errors_start();
 }
 
-int vn_snmp_config_errors(void)
+void vn_snmp_config_detach(void)
 {
-	return errors;
+	config = NULL;
+}
+
+static void read_optional(const char *optional, const char *type)
+{
+	char *list = strdup(optional), *file, *save = NULL;
+
+	if (!list)
+		return;
+	for (file = strtok_r(list, ",", &save); file;
+	     file = strtok_r(NULL, ",", &save))
+		read_config_with_type(file, type);
+	free(list);
+}
+
+/*
+ * The files init_snmp() reads, in its order: the default ones (none with
+ * -C) and -c's list, which comes first when it starts with '-'.
+ */
+static void read_files(void)
+{
+	const char *optional = netsnmp_ds_get_string(
+		NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
+						 NETSNMP_DS_LIB_APPTYPE);
+	bool first = optional && *optional == '-';
+
+	if (first && type)
+		read_optional(optional + 1, type);
+	read_config_files(NORMAL_CONFIG);
+	if (optional && !first && type)
+		read_optional(optional, type);
+}
+
+int vn_snmp_config_reread(struct vn_config *fresh)
+{
+	vn_config_init(fresh);
+	config = fresh;
+	count_errors_start();
+	read_files();
+	check_state_dir();
+	count_errors_stop();
+	config = NULL;
+	return errors ? -1 : 0;
 }
