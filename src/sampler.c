@@ -36,7 +36,12 @@
 #include "tick.h"
 #include "topology.h"
 
-#define DUMP_TRIES 3
+/*
+ * A dump the kernel flags as interrupted (links changed meanwhile) is
+ * taken again; under hundreds of link changes a second three tries were
+ * seen to fail in a row, and a failed tick costs an interpolated second.
+ */
+#define DUMP_TRIES 5
 
 struct vn_sampler {
 	struct vn_store *store;

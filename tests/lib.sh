@@ -386,7 +386,7 @@ vnet_wait_until() {
 _vnet_snmp() { # TOOL COMMUNITY ARGS...
 	local tool=$1 community=$2
 	shift 2
-	env -u MIBS -u MIBDIRS timeout 60 "$tool" -v2c -c "$community" -On -Oe -t 2 -r 1 "$@"
+	env -u MIBS -u MIBDIRS timeout 60 "$tool" -v2c -c "$community" -On -Oe -t 3 -r 2 "$@"
 }
 
 # _vnet_parse: snmp output -> "OID<TAB>TYPE<TAB>VALUE" lines (OID without the
