@@ -14,6 +14,8 @@
  */
 #include <config.h>
 
+#include <limits.h>
+
 #include "oidnext.h"
 
 /* Lowest sample a reader pinned to @pinned may see: P - VN_HISTORY + 1. */
@@ -252,4 +254,30 @@ int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 		return 0;
 	set_inst(out, col + 1, pos, sample);
 	return 1;
+}
+
+enum vn_where vn_table_locate(const vn_oid *root, size_t rootlen,
+			      const vn_oid *name, size_t len, unsigned *col,
+			      const vn_oid **suffix, size_t *slen)
+{
+	size_t n = len < rootlen ? len : rootlen;
+
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] != root[i])
+			return name[i] < root[i] ? VN_BEFORE : VN_AFTER;
+	}
+	/* The table OID itself, or an OID above it, or the Entry OID. */
+	if (len <= rootlen + 1) {
+		if (len == rootlen + 1 && name[rootlen] > 1)
+			return VN_AFTER;
+		return VN_BEFORE;
+	}
+	if (name[rootlen] != 1)
+		return name[rootlen] < 1 ? VN_BEFORE : VN_AFTER;
+	if (name[rootlen + 1] > UINT_MAX)
+		return VN_AFTER;
+	*col = (unsigned)name[rootlen + 1];
+	*suffix = name + rootlen + 2;
+	*slen = len - rootlen - 2;
+	return VN_INSIDE;
 }

@@ -72,4 +72,21 @@ int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
 		 size_t len, struct vn_inst *out);
 
+/* Where a request's OID falls against a table's instances. */
+enum vn_where {
+	VN_BEFORE, /* before every instance of the table */
+	VN_INSIDE, /* in entry.col: col and the index suffix are set */
+	VN_AFTER, /* after every instance of the table */
+};
+
+/*
+ * Locate name against the table rooted at root (instances are
+ * root.1.col.index...). INSIDE gives the column and the raw index suffix
+ * (a pointer into name); a column number that does not fit an unsigned is
+ * AFTER. A GETNEXT from BEFORE starts at the first instance.
+ */
+enum vn_where vn_table_locate(const vn_oid *root, size_t rootlen,
+			      const vn_oid *name, size_t len, unsigned *col,
+			      const vn_oid **suffix, size_t *slen);
+
 #endif /* VN_OIDNEXT_H */

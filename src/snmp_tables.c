@@ -3,9 +3,9 @@
  * snmp_tables.c - the handlers for vnetScalars, vnetTable and
  * vnetHistoryTable.
  *
- * Raw table handlers: the table helper parses the column, and the index is
- * taken from the raw OID suffix, so GET and GETNEXT are computed directly
- * by oidnext.c (binary search over networks, arithmetic over samples).
+ * Raw table handlers: column and index come straight from the request's
+ * OID, and GET and GETNEXT are computed by oidnext.c (binary search over
+ * networks, arithmetic over samples).
  * Each call holds the store's lock for its duration and reads the sample
  * the request is pinned to.
  */
@@ -241,29 +241,68 @@ static void fill(netsnmp_variable_list *vb, const struct table_kind *kind,
 		table_value(vb, in->col, net, p);
 }
 
-static void one_request(netsnmp_request_info *req,
-			netsnmp_handler_registration *reg,
-			const struct table_kind *kind, int mode, uint32_t p)
+/*
+ * GET: noSuchObject outside the table's columns, noSuchInstance for a row
+ * or sample that is not there.
+ */
+static void get_one(netsnmp_request_info *req,
+		    netsnmp_handler_registration *reg,
+		    const struct table_kind *kind, uint32_t p)
 {
-	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
 	netsnmp_variable_list *vb = req->requestvb;
+	const vn_oid *suffix;
 	struct vn_inst in;
+	size_t slen;
+	unsigned col;
 
-	if (!ti)
-		return;
-	if (mode == MODE_GET) {
-		if (kind->get(store->rows, store->n, p, kind->cols, ti->colnum,
-			      ti->index_oid, ti->index_oid_len, &in))
-			fill(vb, kind, &in, p);
-		else
-			netsnmp_set_request_error(NULL, req,
-						  SNMP_NOSUCHINSTANCE);
+	if (vn_table_locate(reg->rootoid, reg->rootoid_len, vb->name,
+			    vb->name_length, &col, &suffix,
+			    &slen) != VN_INSIDE ||
+	    col < kind->cols->mincol || col > kind->cols->maxcol) {
+		netsnmp_set_request_error(NULL, req, SNMP_NOSUCHOBJECT);
 		return;
 	}
-	/* GETNEXT: no successor here leaves vb untouched, and the agent
-	 * moves on to whatever is registered after this table. */
-	if (!kind->next(store->rows, store->n, p, kind->cols, ti->colnum,
-			ti->index_oid, ti->index_oid_len, &in))
+	if (!kind->get(store->rows, store->n, p, kind->cols, col, suffix, slen,
+		       &in)) {
+		netsnmp_set_request_error(NULL, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	fill(vb, kind, &in, p);
+}
+
+/*
+ * GETNEXT: the first instance strictly greater than the request (or equal
+ * to it, for an inclusive AgentX search range). No successor here leaves
+ * vb untouched, and the agent moves on to what is registered after us.
+ */
+static void next_one(netsnmp_request_info *req,
+		     netsnmp_handler_registration *reg,
+		     const struct table_kind *kind, uint32_t p)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+	const vn_oid *suffix = NULL;
+	struct vn_inst in;
+	size_t slen = 0;
+	unsigned col = 0;
+	int found;
+
+	switch (vn_table_locate(reg->rootoid, reg->rootoid_len, vb->name,
+				vb->name_length, &col, &suffix, &slen)) {
+	case VN_AFTER:
+		return;
+	case VN_BEFORE:
+		col = 0;
+		slen = 0;
+		break;
+	case VN_INSIDE:
+		break;
+	}
+	found = req->inclusive && kind->get(store->rows, store->n, p,
+					    kind->cols, col, suffix, slen, &in);
+	if (!found)
+		found = kind->next(store->rows, store->n, p, kind->cols, col,
+				   suffix, slen, &in);
+	if (!found)
 		return;
 	set_instance_oid(vb, reg, kind, &in);
 	fill(vb, kind, &in, p);
@@ -285,7 +324,10 @@ static int table_handler(netsnmp_mib_handler *handler,
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		if (r->processed)
 			continue;
-		one_request(r, reg, kind, reqinfo->mode, p);
+		if (reqinfo->mode == MODE_GET)
+			get_one(r, reg, kind, p);
+		else
+			next_one(r, reg, kind, p);
 	}
 	vn_store_unlock(store);
 	return SNMP_ERR_NOERROR;
@@ -370,27 +412,23 @@ static int register_scalars(void)
 		       : -1;
 }
 
+/*
+ * A plain handler on the table's subtree, without net-snmp's table helper:
+ * the helper allocated and parsed per varbind (about 3,700 instructions,
+ * more than all the rest of our handler), and oidnext.c works on the raw
+ * index suffix anyway.
+ */
 static int register_table(const char *name, const oid *root, size_t len,
 			  struct table_kind *kind)
 {
 	netsnmp_handler_registration *reg;
-	netsnmp_table_registration_info *ti;
 
 	reg = netsnmp_create_handler_registration(name, table_handler, root,
 						  len, HANDLER_CAN_RONLY);
-	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-	if (!reg || !ti)
+	if (!reg)
 		return -1;
 	reg->handler->myvoid = kind;
-	if (kind->two_indexes)
-		netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, ASN_UNSIGNED,
-						 0);
-	else
-		netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, 0);
-	ti->min_column = kind->cols->mincol;
-	ti->max_column = kind->cols->maxcol;
-	netsnmp_registration_owns_table_info(reg);
-	return netsnmp_register_table(reg, ti) == MIB_REGISTERED_OK ? 0 : -1;
+	return netsnmp_register_handler(reg) == MIB_REGISTERED_OK ? 0 : -1;
 }
 
 int vn_snmp_tables_register(struct vn_store *s)

@@ -94,6 +94,7 @@ int vn_store_insert(struct vn_store *s, struct vn_net *net)
 	memmove(&s->nets[i + 1], &s->nets[i], (s->n - i) * sizeof(*s->nets));
 	memmove(&s->rows[i + 1], &s->rows[i], (s->n - i) * sizeof(*s->rows));
 	s->nets[i] = net;
+	s->rows[i].last = 0;
 	s->n++;
 	vn_store_sync_row(s, i);
 	return 0;
@@ -103,6 +104,8 @@ struct vn_net *vn_store_remove(struct vn_store *s, size_t pos)
 {
 	struct vn_net *net = s->nets[pos];
 
+	if (s->rows[pos].last != 0)
+		s->nvisible--;
 	memmove(&s->nets[pos], &s->nets[pos + 1],
 		(s->n - pos - 1) * sizeof(*s->nets));
 	memmove(&s->rows[pos], &s->rows[pos + 1],
@@ -115,6 +118,10 @@ void vn_store_sync_row(struct vn_store *s, size_t pos)
 {
 	const struct vn_net *net = s->nets[pos];
 
+	if (s->rows[pos].last == 0 && net->ring.last != 0)
+		s->nvisible++;
+	else if (s->rows[pos].last != 0 && net->ring.last == 0)
+		s->nvisible--;
 	s->rows[pos].index = net->index;
 	s->rows[pos].first = net->ring.first;
 	s->rows[pos].last = net->ring.last;
@@ -140,6 +147,12 @@ uint32_t vn_store_count(const struct vn_store *s, uint32_t p)
 {
 	uint32_t count = 0;
 
+	/*
+	 * At the newest sample every network with a row is a row (the
+	 * sampler never holds a sample beyond current).
+	 */
+	if (p == s->current && p != 0)
+		return s->nvisible;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].last != 0 && s->rows[i].first <= p)
 			count++;

@@ -43,6 +43,7 @@ struct vn_store {
 	struct vn_oidrow *rows; /* the same order, for oidnext */
 	size_t n;
 	size_t cap;
+	uint32_t nvisible;		/* rows[] with last != 0 */
 
 	/* The request the pin belongs to (main thread only). */
 	uintptr_t pin_key1;
@@ -77,7 +78,10 @@ void vn_store_sync_row(struct vn_store *s, size_t pos);
  */
 uint32_t vn_store_pin(struct vn_store *s, uintptr_t key1, long key2);
 
-/* Under the lock: the number of rows vnetTable has at pinned sample p. */
+/*
+ * Under the lock: the number of rows vnetTable has at pinned sample p;
+ * O(1) for the newest sample, a scan only for an older pin.
+ */
 uint32_t vn_store_count(const struct vn_store *s, uint32_t p);
 
 #endif /* VN_STORE_H */

@@ -1051,9 +1051,70 @@ static void test_random_walks(void **state)
 	}
 }
 
+/* ---- where a request falls against a table (vn_table_locate) ---- */
+
+static void test_locate(void **state)
+{
+	static const vn_oid root[] = { 1, 3, 6, 1, 4, 1, 8072, 9999, 9999,
+				       2005, 1, 2 };
+	const size_t rl = sizeof(root) / sizeof(root[0]);
+	vn_oid name[32];
+	const vn_oid *suffix = NULL;
+	size_t slen = 0;
+	unsigned col = 0;
+
+	(void)state;
+	memcpy(name, root, sizeof(root));
+	/* Above the table, the table OID itself, the Entry OID: before. */
+	assert_int_equal(vn_table_locate(root, rl, name, 5, &col, &suffix,
+					 &slen), VN_BEFORE);
+	assert_int_equal(vn_table_locate(root, rl, name, rl, &col, &suffix,
+					 &slen), VN_BEFORE);
+	name[rl] = 1;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 1, &col,
+					 &suffix, &slen), VN_BEFORE);
+	/* entry.0..: before; entry 2..: after. */
+	name[rl] = 0;
+	name[rl + 1] = 9;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 2, &col,
+					 &suffix, &slen), VN_BEFORE);
+	name[rl] = 2;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 1, &col,
+					 &suffix, &slen), VN_AFTER);
+	/* A smaller or larger sibling subtree. */
+	name[rl - 1] = 1;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 3, &col,
+					 &suffix, &slen), VN_BEFORE);
+	name[rl - 1] = 3;
+	assert_int_equal(vn_table_locate(root, rl, name, rl, &col, &suffix,
+					 &slen), VN_AFTER);
+	name[rl - 1] = 2;
+	/* Inside: column and the raw suffix, whatever its length. */
+	name[rl] = 1;
+	name[rl + 1] = 5;
+	name[rl + 2] = 7;
+	name[rl + 3] = 4294967295UL;
+	name[rl + 4] = 0;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 5, &col,
+					 &suffix, &slen), VN_INSIDE);
+	assert_int_equal(col, 5);
+	assert_int_equal(slen, 3);
+	assert_ptr_equal(suffix, name + rl + 2);
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 2, &col,
+					 &suffix, &slen), VN_INSIDE);
+	assert_int_equal(slen, 0);
+#if ULONG_MAX > 0xffffffffUL
+	/* A column that does not fit an unsigned is past every column. */
+	name[rl + 1] = (vn_oid)UINT_MAX + 1;
+	assert_int_equal(vn_table_locate(root, rl, name, rl + 2, &col,
+					 &suffix, &slen), VN_AFTER);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_table_next_cases),
 		cmocka_unit_test(test_table_next_wide),
 		cmocka_unit_test(test_table_get_cases),

@@ -541,6 +541,10 @@ static void test_count(void **state)
 	vn_store_sync_row(&s, 0);
 	assert_int_equal(vn_store_count(&s, 129), 4);
 	assert_int_equal(vn_store_count(&s, 130), 5);
+	/* The same from the kept count, as the agent reads it at current. */
+	assert_int_equal(s.nvisible, 5);
+	s.current = 130;
+	assert_int_equal(vn_store_count(&s, 130), 5);
 
 	/* Removing a network removes its row. */
 	size_t pos;
@@ -549,6 +553,7 @@ static void test_count(void **state)
 	assert_ptr_equal(vn_store_remove(&s, pos), gone);
 	freenet(gone);
 	assert_int_equal(vn_store_count(&s, 130), 4);
+	assert_int_equal(s.nvisible, 4);
 	assert_int_equal(vn_store_count(&s, 6), 0);
 	vn_store_free(&s);
 }
