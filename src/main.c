@@ -256,7 +256,7 @@ static void agent_init(const struct options *o, struct vn_store *store,
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
-	struct vn_config *cfg = malloc(sizeof(*cfg));
+	struct vn_config *cfg;
 	struct vn_store store;
 	char err[512];
 	int rc;
@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 	}
 	logging_init(&opts);
 
+	cfg = malloc(sizeof(*cfg));
 	if (!cfg || vn_store_init(&store) < 0) {
 		snmp_log(LOG_ERR, "cannot initialise\n");
 		return 1;

@@ -276,7 +276,18 @@ static int parse_line(struct loadctx *c, const char *s, size_t len,
 	bool ok;
 
 	if (strlen(s) != len) {
+		const char *p = s;
+		uint64_t v;
+
 		problem(c, line, "NUL byte in line");
+		/*
+		 * The entry is lost, but a readable index before the NUL
+		 * (what a crash leaves in blocks never written) must still
+		 * raise the mark, so it never goes to another name.
+		 */
+		if (parse_num(&p, &v) && v >= 1 && v <= VN_INDEX_MAX &&
+		    v > c->high)
+			c->high = v;
 		return 0;
 	}
 	if (line == 1 && !strcmp(s, VN_HEADER) && complete)
