@@ -64,6 +64,7 @@ struct vn_sampler {
 	bool running;
 
 	int64_t t0_ns; /* CLOCK_MONOTONIC at sample 0 */
+	int64_t read_ns; /* CLOCK_MONOTONIC of the last counter read */
 	uint32_t tick; /* newest sample taken */
 
 	int ticklog; /* VNET_AGENTX_TICKLOG: per-tick timing, or -1 */
@@ -318,7 +319,7 @@ void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg)
 static uint32_t take_samples(struct vn_sampler *smp)
 {
 	struct vn_store *st = smp->store;
-	int64_t mono, real, now_ms;
+	int64_t mono, real, now_ms, before, span;
 	uint32_t k;
 
 	drain_events(smp);
@@ -346,10 +347,16 @@ static uint32_t take_samples(struct vn_sampler *smp)
 	for (size_t i = 0; i < st->n; i++)
 		vn_tick_account(st->nets[i], lookup, smp, now_ms);
 
+	/* Of the time since the last read, how much before the grid point. */
+	before = smp->t0_ns + (int64_t)(smp->tick + k) * VN_NSEC_PER_SEC -
+		 smp->read_ns;
+	span = mono - smp->read_ns;
+	smp->read_ns = mono;
+
 	vn_store_lock(st);
 	vn_tick_clock(&st->clock, smp->t0_ns, smp->tick, k, mono, real);
 	for (size_t i = 0; i < st->n; i++) {
-		vn_tick_publish(st->nets[i], smp->tick, k);
+		vn_tick_publish(st->nets[i], smp->tick, k, before, span);
 		vn_store_sync_row(st, i);
 	}
 	smp->tick += k;
@@ -518,10 +525,11 @@ static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the kernel's link counters");
 		return -1;
 	}
+	smp->read_ns = now_ns(CLOCK_MONOTONIC);
 	now_ms = now_ns(CLOCK_REALTIME) / 1000000;
 	for (size_t i = 0; i < smp->store->n; i++) {
 		vn_tick_account(smp->store->nets[i], lookup, smp, now_ms);
-		vn_tick_publish(smp->store->nets[i], 0, 0);
+		vn_tick_publish(smp->store->nets[i], 0, 0, 0, 0);
 	}
 	save_state(smp);
 	return 0;

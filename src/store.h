@@ -31,6 +31,7 @@ struct vn_net {
 	uint32_t ports;
 	int32_t ifindex;
 	struct vn_amounts acct_sum; /* this tick's movement */
+	struct vn_amounts carry; /* moved after the last grid point */
 	bool baselined; /* has taken its first sample */
 	bool seen; /* still in the topology (mark and sweep) */
 };
@@ -43,7 +44,7 @@ struct vn_store {
 	struct vn_oidrow *rows; /* the same order, for oidnext */
 	size_t n;
 	size_t cap;
-	uint32_t nvisible;		/* rows[] with last != 0 */
+	uint32_t nvisible; /* rows[] with last != 0 */
 
 	/* The request the pin belongs to (main thread only). */
 	uintptr_t pin_key1;

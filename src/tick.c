@@ -38,14 +38,55 @@ void vn_tick_account(struct vn_net *net, vn_lookup_fn lookup, void *arg,
 		net->disc_ms = now_ms;
 }
 
-void vn_tick_publish(struct vn_net *net, uint32_t tick, uint32_t k)
+/* The part of v that happened in the first num of den nanoseconds. */
+static uint64_t part_of(uint64_t v, int64_t num, int64_t den)
+{
+	if (den <= 0 || num >= den)
+		return v;
+	if (num <= 0)
+		return 0;
+	return (uint64_t)(((unsigned __int128)v * (uint64_t)num) /
+			  (uint64_t)den);
+}
+
+/*
+ * Split this tick's movement at the newest grid point: acct_sum becomes
+ * what belongs to the completed samples (with the old carry), carry what
+ * belongs to the next one.
+ */
+static void split_at_grid(struct vn_net *net, int64_t before_ns,
+			  int64_t span_ns)
+{
+	struct vn_amounts *m = &net->acct_sum, *c = &net->carry, part;
+
+	part.bytes_sent = part_of(m->bytes_sent, before_ns, span_ns);
+	part.bytes_recv = part_of(m->bytes_recv, before_ns, span_ns);
+	part.pkts_sent = part_of(m->pkts_sent, before_ns, span_ns);
+	part.pkts_recv = part_of(m->pkts_recv, before_ns, span_ns);
+	part.pkts_dropped = part_of(m->pkts_dropped, before_ns, span_ns);
+
+	/* What is left of this movement waits for the next sample. */
+	m->bytes_sent -= part.bytes_sent;
+	m->bytes_recv -= part.bytes_recv;
+	m->pkts_sent -= part.pkts_sent;
+	m->pkts_recv -= part.pkts_recv;
+	m->pkts_dropped -= part.pkts_dropped;
+	vn_amounts_add(&part, c);
+	*c = *m;
+	*m = part;
+}
+
+void vn_tick_publish(struct vn_net *net, uint32_t tick, uint32_t k,
+		     int64_t before_ns, int64_t span_ns)
 {
 	uint32_t skip = 0;
 
 	if (!net->baselined) {
+		/* Its first read is at this tick: nothing measured yet. */
 		net->baselined = true;
 		return;
 	}
+	split_at_grid(net, before_ns, span_ns);
 	/*
 	 * After a long stall only the newest VN_RING rows can be kept: the
 	 * older ones still count in the totals, but are never built. The

@@ -42,8 +42,16 @@ void vn_tick_account(struct vn_net *net, vn_lookup_fn lookup, void *arg,
 /*
  * Publish samples tick+1 .. tick+k of one network, under the store lock.
  * A network's first tick is its baseline and gives no row.
+ *
+ * The movement was measured over span_ns, of which before_ns lie before
+ * the end of sample tick+k (the newest grid point). That part, with what
+ * was carried from the last tick, is shared over the k rows; the rest
+ * happened in the sample now being collected and is carried into it. So
+ * a late read moves bytes to the second they belong to, never drops or
+ * doubles one.
  */
-void vn_tick_publish(struct vn_net *net, uint32_t tick, uint32_t k);
+void vn_tick_publish(struct vn_net *net, uint32_t tick, uint32_t k,
+		     int64_t before_ns, int64_t span_ns);
 
 /* Label samples tick+1 .. tick+k on the agent-wide clock. */
 void vn_tick_clock(struct vn_clock *c, int64_t t0_ns, uint32_t tick, uint32_t k,

@@ -82,7 +82,7 @@ pinned_walk() {
 			printf '%s\n' "$c0"
 			return 0
 		fi
-		vnet_log "history walk spanned samples $c0..$c1 (try $try), walking again"
+		vnet_log "history walk spanned samples $c0..$c1 (try $try), walking again" >&2
 	done
 	return 1
 }

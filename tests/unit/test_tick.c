@@ -78,6 +78,7 @@ struct sim {
 	uint32_t tick;
 	int64_t mono;
 	int64_t real_off;	/* real = mono + real_off */
+	int64_t read;		/* monotonic time of the last read */
 };
 
 static uint32_t sim_tick(struct sim *s, int64_t mono)
@@ -91,7 +92,10 @@ static uint32_t sim_tick(struct sim *s, int64_t mono)
 	vn_tick_account(s->net, fake_lookup, &s->f,
 			vn_tick_wall_ms(T0, s->tick + k, mono, real));
 	vn_tick_clock(&s->clock, T0, s->tick, k, mono, real);
-	vn_tick_publish(s->net, s->tick, k);
+	vn_tick_publish(s->net, s->tick, k,
+			T0 + (int64_t)(s->tick + k) * SEC - s->read,
+			mono - s->read);
+	s->read = mono;
 	s->tick += k;
 	return k;
 }
@@ -103,7 +107,8 @@ static void sim_start(struct sim *s)
 	s->net = bridge_net(&s->f);
 	/* Sample 0, the baseline, taken at t0. */
 	vn_tick_account(s->net, fake_lookup, &s->f, (T0 + s->real_off) / 1000000);
-	vn_tick_publish(s->net, 0, 0);
+	vn_tick_publish(s->net, 0, 0, 0, 0);
+	s->read = T0;
 }
 
 /*
@@ -208,7 +213,7 @@ static void test_baseline_then_rows(void **state)
 	assert_int_equal(s.net->disc_ms, WALL0 / 1000000);
 
 	forward(&s.f, 2, 3, 5000);
-	assert_int_equal(sim_tick(&s, T0 + SEC + 77), 1);
+	assert_int_equal(sim_tick(&s, T0 + SEC), 1);
 	const struct vn_row *row = vn_ring_get(&s.net->ring, 1);
 
 	assert_non_null(row);
@@ -232,13 +237,13 @@ static void test_new_network_mid_run(void **state)
 	(void)state;
 	forward(&f, 2, 3, 1000);
 	vn_tick_account(net, fake_lookup, &f, 42000);
-	vn_tick_publish(net, 100, 1);
+	vn_tick_publish(net, 100, 1, 0, 0);
 	assert_int_equal(net->ring.last, 0);
 	assert_int_equal(net->disc_ms, 42000);
 
 	forward(&f, 2, 3, 3000);
 	vn_tick_account(net, fake_lookup, &f, 43000);
-	vn_tick_publish(net, 101, 1);
+	vn_tick_publish(net, 101, 1, 0, 0);
 	assert_int_equal(net->ring.first, 102);
 	assert_int_equal(net->ring.last, 102);
 	assert_int_equal(vn_ring_get(&net->ring, 102)->a.bytes_sent, 3000);
@@ -260,13 +265,13 @@ static void stall(uint32_t k)
 	sim_start(&s);
 	for (int i = 1; i <= 3; i++) {
 		forward(&s.f, 2, 3, 1000);
-		assert_int_equal(sim_tick(&s, T0 + i * SEC + 500), 1);
+		assert_int_equal(sim_tick(&s, T0 + i * SEC), 1);
 	}
 	before = s.net->total_sent;
 	assert_int_equal(before, 3000);
 
 	forward(&s.f, 2, 3, moved);
-	assert_int_equal(sim_tick(&s, T0 + (3 + k) * SEC + 900), k);
+	assert_int_equal(sim_tick(&s, T0 + (3 + k) * SEC), k);
 
 	assert_int_equal(s.tick, 3 + k);
 	assert_int_equal(s.net->ring.last, 3 + k);
@@ -308,7 +313,7 @@ static void stall(uint32_t k)
 
 	/* The next second is a plain one again. */
 	forward(&s.f, 2, 3, 1000);
-	assert_int_equal(sim_tick(&s, T0 + (4 + k) * SEC + 10), 1);
+	assert_int_equal(sim_tick(&s, T0 + (4 + k) * SEC), 1);
 	assert_int_equal(vn_clock_status(&s.clock, 4 + k), VN_STATUS_VALID);
 	assert_int_equal(vn_ring_get(&s.net->ring, 4 + k)->a.bytes_sent, 1000);
 	free_net(s.net);
@@ -352,6 +357,44 @@ static void test_late_but_not_missed(void **state)
 	/* A spurious wake-up before the next grid point does nothing. */
 	assert_int_equal(sim_tick(&s, T0 + 2 * SEC - 1), 0);
 	assert_int_equal(s.net->ring.last, 1);
+	free_net(s.net);
+}
+
+/*
+ * A read late by 400 ms: the 400 ms after the grid point belong to the
+ * next sample and go there; nothing is lost or counted twice.
+ */
+static void test_late_read_carries(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	sim_start(&s);
+	forward(&s.f, 2, 3, 1000);
+	sim_tick(&s, T0 + SEC);
+	/* 1400 bytes moved in the 1.4 s up to a read 400 ms late. */
+	forward(&s.f, 2, 3, 1400);
+	assert_int_equal(sim_tick(&s, T0 + 2 * SEC + 400 * 1000000LL), 1);
+	assert_int_equal(vn_ring_get(&s.net->ring, 2)->a.bytes_sent, 1000);
+	assert_int_equal(s.net->carry.bytes_sent, 400);
+	/* 600 more in the 600 ms to an on-time read: 400 + 600. */
+	forward(&s.f, 2, 3, 600);
+	assert_int_equal(sim_tick(&s, T0 + 3 * SEC), 1);
+	assert_int_equal(vn_ring_get(&s.net->ring, 3)->a.bytes_sent, 1000);
+	assert_int_equal(s.net->carry.bytes_sent, 0);
+	assert_int_equal(s.net->total_sent, 3000);
+
+	/* A stall that ends 800 ms into a second: k rows, then the rest. */
+	forward(&s.f, 2, 3, 5800);
+	assert_int_equal(sim_tick(&s, T0 + 8 * SEC + 800 * 1000000LL), 5);
+	for (uint32_t i = 4; i <= 8; i++)
+		assert_int_equal(vn_ring_get(&s.net->ring, i)->a.bytes_sent,
+				 1000);
+	forward(&s.f, 2, 3, 200);
+	assert_int_equal(sim_tick(&s, T0 + 9 * SEC), 1);
+	assert_int_equal(vn_ring_get(&s.net->ring, 9)->a.bytes_sent, 1000);
+	assert_int_equal(s.net->total_sent, 9000);
+	check_ring(&s.net->ring);
 	free_net(s.net);
 }
 
@@ -427,7 +470,8 @@ static void test_counters_near_2_64(void **state)
 	s.f.c[3].tx_bytes = UINT64_MAX - 5000;
 	s.f.c[2].rx_bytes = UINT64_MAX - 5000;
 	vn_tick_account(s.net, fake_lookup, &s.f, 0);
-	vn_tick_publish(s.net, 0, 0);
+	vn_tick_publish(s.net, 0, 0, 0, 0);
+	s.read = T0;
 	forward(&s.f, 2, 3, 5000);
 	sim_tick(&s, T0 + SEC);
 	assert_int_equal(vn_ring_get(&s.net->ring, 1)->a.bytes_sent, 5000);
@@ -487,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_stalls),
 		cmocka_unit_test(test_stall_with_no_traffic),
 		cmocka_unit_test(test_late_but_not_missed),
+		cmocka_unit_test(test_late_read_carries),
 		cmocka_unit_test(test_reset_moves_discontinuity),
 		cmocka_unit_test(test_recreated_port),
 		cmocka_unit_test(test_counters_near_2_64),
