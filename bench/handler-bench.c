@@ -13,19 +13,21 @@
  *    initialised as a master with no transport, snmp_tables.c registers
  *    VNET-MIB exactly as the agent does, and each varbind is one crafted
  *    request handed to netsnmp_call_handlers() on the registration found
- *    in the agent's registry: the table (or scalar group) helper parses the
- *    OID, then the agent's own handler pins a sample, finds the instance
- *    and fills the varbind. What is left out is the part that does not
- *    depend on the tables: PDU decoding, the registry lookup, encoding.
+ *    in the agent's registry: whatever helpers the registration carries
+ *    (net-snmp's table helper up to 8f8e46a, the scalar group helper for
+ *    the scalars), then the agent's own handler, which pins a sample, finds
+ *    the instance and fills the varbind. What is left out is the part that
+ *    does not depend on the tables: PDU decoding, the registry lookup,
+ *    encoding.
  *
  * Requests are drawn at random (seeded) from the visible instances, one
  * varbind per request (as a walk through snmpd delivers them: one AgentX
  * GetNext per repetition); "walk" GETNEXTs instead chain each answer into
  * the next request, in OID order, in segments of WALK_RUN that start at a
  * random instance (so that every column is in the mix at every size, and
- * the sizes compare like with like). Every figure is the median over trials
- * of ns per varbind; sizes alternate within each trial so that noise from
- * the rest of the machine hits both.
+ * the sizes compare like with like). Every figure is ns per varbind, the
+ * minimum and the median over trials; sizes alternate within each trial so
+ * that noise from the rest of the machine hits both.
  *
  * With -c, under valgrind --tool=callgrind, each figure is instead one
  * callgrind dump named "path|operation|size|iterations": instructions per
