@@ -43,6 +43,16 @@
  */
 #define DUMP_TRIES 5
 
+/*
+ * A counter read is timed by the clock read right after the dump, so the
+ * dump must have been quick: one that took longer (it waited for the RTNL
+ * lock, or the process was stopped inside it: a SIGSTOP only takes effect
+ * when the dump's syscall returns) read the counters at some unknown point
+ * of that time, and is taken again.  A 5,000-link dump takes ~3 ms.
+ */
+#define SLOW_READ_NS (50 * 1000 * 1000LL)
+#define READ_TRIES 3
+
 struct vn_sampler {
 	struct vn_store *store;
 	struct vn_config *cfg;
@@ -277,12 +287,6 @@ static int dump_stats(struct vn_sampler *smp)
 	return rc;
 }
 
-/*
- * Take the samples due: tick+1 .. tick+k, k > 1 only after a stall.
- * Returns k, or 0 when the counters could not be read: then nothing is
- * published and the next tick covers these seconds too, as interpolated
- * rows, so no byte is lost.
- */
 static void config_free(struct vn_config *cfg)
 {
 	if (!cfg)
@@ -316,6 +320,30 @@ void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg)
 	pthread_mutex_unlock(&smp->reload_lock);
 }
 
+/*
+ * Read the counters and the time they were read at (*mono): the dump is
+ * repeated while it was slow, then the last one is taken as it is.
+ */
+static int read_counters(struct vn_sampler *smp, int64_t *mono)
+{
+	for (int i = 0; i < READ_TRIES; i++) {
+		int64_t start = now_ns(CLOCK_MONOTONIC);
+
+		if (dump_stats(smp) < 0)
+			return -1;
+		*mono = now_ns(CLOCK_MONOTONIC);
+		if (*mono - start <= SLOW_READ_NS)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Take the samples due: tick+1 .. tick+k, k > 1 only after a stall.
+ * Returns k, or 0 when the counters could not be read: then nothing is
+ * published and the next tick covers these seconds too, as interpolated
+ * rows, so no byte is lost.
+ */
 static uint32_t take_samples(struct vn_sampler *smp)
 {
 	struct vn_store *st = smp->store;
@@ -327,9 +355,8 @@ static uint32_t take_samples(struct vn_sampler *smp)
 		return 0;
 	take_reload(smp);
 	rebuild(smp);
-	if (dump_stats(smp) < 0)
+	if (read_counters(smp, &mono) < 0)
 		return 0;
-	mono = now_ns(CLOCK_MONOTONIC);
 	real = now_ns(CLOCK_REALTIME);
 
 	/*
@@ -521,11 +548,10 @@ static int baseline(struct vn_sampler *smp, char *err, size_t errlen)
 	}
 	smp->t0_ns = now_ns(CLOCK_MONOTONIC);
 	rebuild(smp);
-	if (dump_stats(smp) < 0) {
+	if (read_counters(smp, &smp->read_ns) < 0) {
 		snprintf(err, errlen, "cannot read the kernel's link counters");
 		return -1;
 	}
-	smp->read_ns = now_ns(CLOCK_MONOTONIC);
 	now_ms = now_ns(CLOCK_REALTIME) / 1000000;
 	for (size_t i = 0; i < smp->store->n; i++) {
 		vn_tick_account(smp->store->nets[i], lookup, smp, now_ms);
