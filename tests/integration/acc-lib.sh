@@ -315,37 +315,39 @@ acc_run_bounds() {
 # fail ("no second above the rate by more than ACC_TOL %").  ACC_WORST: the
 # worst row against the rate, as "+x.xxx % (sample S: V)".
 #
-# Machine load.  A row holds what the counters moved between two of the
-# agent's counter reads, of what a user-space generator sent.  Neither is exact
-# on a loaded machine, and a row outside 5 % still passes (named in the
-# output) when independent evidence explains it (with ACC_TOL for 5 below):
-#  - "late read": the sampler thread woke late, or its counter dump
-#    (RTM_GETSTATS) waited for the kernel's RTNL lock while other processes
-#    created or deleted namespaces; a read 30 ms late puts 3 % of a second
-#    into its row and takes it from the next one, and a read that crosses the
-#    next grid point is shared over the k seconds it covers.  The agent's tick
-#    log ($T/agent-ticks.log: "SAMPLE K LATE_NS WORK_NS") says when it read:
-#    about LATE + WORK after the grid point of sample SAMPLE - K + 1.  The row
-#    must be within 5 % of the rate times the real time between the two reads
-#    that delimit it (divided by k), that time >= 10 ms off one second, and a
-#    read >= 200 ms late must be matched by a watchdog stall of at least half
-#    that length (the watchdog is another process that dumps the same
-#    counters 10 times a second, see tests/lib.sh);
-#  - interpolated(2) rows (the agent could not read on time, and shared what
-#    it read over the k seconds it covers) hold an average, not one second:
-#    the steady check leaves them out (vnet_check_status judges them); the
-#    check for spikes (ACC_UPPER=1) keeps them, as "late read";
+# When the agent reads the counters does not matter: it splits what moved
+# since its last read at the grid point, in proportion to time, and carries
+# the part after it into the next second; so a read 300 ms late (a loaded
+# machine, the kernel's RTNL lock held by another process) still gives each
+# row one second of a steady stream.  A failing row is shown with the agent's
+# tick log ($T/agent-ticks.log: "SAMPLE K LATE_NS WORK_NS": the sampler woke
+# LATE after its grid point, the tick took WORK) as evidence.
+#
+# What does matter is the generator: iperf3 is a user-space process that paces
+# itself on its average rate, so when it is held up it sends late and then
+# catches up.  A row outside 5 % still passes (and is named in the output)
+# when independent evidence shows that (with ACC_TOL for 5 below):
+#  - interpolated(2) rows (the agent could not sample on time and shared what
+#    it read evenly over the k seconds it covers) hold an average, not one
+#    second, which only equals one second of the stream if it ran through
+#    all of them: the steady check leaves them out (vnet_check_status judges
+#    them; stall.sh checks its own); the check for spikes (ACC_UPPER=1) keeps
+#    them;
 #  - "starved": the machine could not run processes on time in that second or
 #    the one before (the watchdog's 0.1 s loop ran late: every gap above
-#    0.12 s counts as starvation), so iperf3 paused and then caught up (it
-#    paces on its average rate); the row may then be off by 5 % plus the
+#    0.12 s counts as starvation); the row may then be off by 5 % plus the
 #    starvation time seen from 1 s before it to 0.5 s after it, as a share of
 #    a second;
-#  - "shifted": the machine starved (as above, 20 ms at least) and the row
-#    together with a neighbour holds the rate times the time the two cover,
-#    within 5 % of one second: the generator only moved datagrams from one
-#    second to the next (the scheduler can starve iperf3 more than the
-#    watchdog).  Not for ACC_UPPER=1.
+#  - "shifted": the row together with a neighbour holds two seconds of the
+#    stream within 1 % of one second (and the row itself is within 10 %), or
+#    within 5 % of one second if the machine starved (as above, 20 ms at
+#    least): iperf3 only moved datagrams from one second to the next.  It does
+#    that now and then by itself (a pause of some 50 ms, made up right after;
+#    the scheduler can hold it up without the watchdog noticing), and the
+#    pair's sum shows that no byte was lost or invented.  The 10 % bound
+#    keeps it from excusing what a mistimed counter read looks like (the
+#    stop's seconds moved into the next row: +447 % seen before 2ab9aa2).
+#    Not for ACC_UPPER=1.
 ACC_WORST=""
 acc_check_steady() {
 	local net=$1 file=$2 idx=$3 col=$4 first=$5 last=$6 want what out n bad excused skip
@@ -362,35 +364,19 @@ acc_check_steady() {
 		-v tol="$tol" -v upper="$upper" \
 		-v rows="$(acc_rows "$file" "$idx" "$col")" -v times="$(acc_row_times "$file" "$idx")" \
 		-v status="$(acc_rows "$file" "$idx" "$VNET_HCOL_STATUS")" \
-		-v stalls="$(vnet_stalls 0.1)" -v wd="$(cat "$T/watchdog.log" 2>/dev/null || true)" '
-		NF >= 4 {
-			S = $1; K[S] = $2; delay[S] = ($3 + $4) / 1e6; g0[S] = S - $2 + 1
-			rt[S] = g0[S] * 1000 + delay[S]; prev[S] = lastS; lastS = S
-			for (j = g0[S]; j <= S; j++) tick[j] = S
-		}
-		# a watchdog stall of at least MIN ms within [FROM - 0.5 s, TO + 0.5 s] (epoch seconds)
-		function seen(from, to, min,   i) {
-			for (i = 1; i <= nst; i++)
-				if (sd[i] * 1000 >= min && ss[i] <= to + 0.5 && se[i] >= from - 0.5) return 1
-			return 0
-		}
+		-v wd="$(cat "$T/watchdog.log" 2>/dev/null || true)" '
+		NF >= 4 { K[$1] = $2; late[$1] = $3 / 1e6; work[$1] = $4 / 1e6; for (j = $1 - $2 + 1; j <= $1; j++) tick[j] = $1 }
 		# a neighbour T of row S (in range, not left out) such that the two
-		# rows together hold the rate times the time they cover within TOL %
-		# of one second: the bytes were only moved between the two seconds
-		function shifted(s,   t, e, got) {
+		# rows together hold two seconds of the stream within PTOL % of one
+		# second: the datagrams were only moved between the two seconds
+		function shifted(s, ptol,   t, got) {
 			for (t = s - 1; t <= s + 1; t += 2) {
 				if (t < a || t > b || (t in skipped) || !(t in val)) continue
-				e = w * (rowspan(s) + rowspan(t)) / 1000; got = val[s] + val[t]
-				if ((got - e) * 100 <= tol * w && (e - got) * 100 <= tol * w)
-					return sprintf("with sample %d (%d) it holds %+.2f %% of the time the two cover", t, val[t], 100 * (got - e) / e)
+				got = val[s] + val[t]
+				if ((got - 2 * w) * 100 <= ptol * w && (2 * w - got) * 100 <= ptol * w)
+					return sprintf("with sample %d (%d) it holds %+.2f %% of two seconds", t, val[t], 100 * (got - 2 * w) / (2 * w))
 			}
 			return ""
-		}
-		# the real time one row covers, by the tick log (ms; 1000 if unknown)
-		function rowspan(s,   S) {
-			S = tick[s]
-			if (S == "" || prev[S] == "") return 1000
-			return (rt[S] - rt[prev[S]]) / K[S]
 		}
 		# seconds the watchdog loop ran late within [FROM, TO] (epoch seconds)
 		function starved(from, to,   i, t) {
@@ -411,37 +397,25 @@ acc_check_steady() {
 			for (i = 1; i <= nt; i++) { split(tt[i], f, "\t"); hms[f[1] + 0] = f[2]; ep[f[1] + 0] = f[3] }
 			nwd = split(wd, wl, "\n")
 			for (i = 1; i <= nwd; i++) { split(wl[i], f, " "); wb[i] = f[1]; wa[i] = f[2] }
-			m = split(stalls, sl, "\n")
-			for (i = 1; i <= m; i++) { if (split(sl[i], f, " ") < 4) continue; nst++; ss[nst] = f[2]; se[nst] = f[3]; sd[nst] = f[4] }
 			nr = split(rows, r, "\n")
 			for (i = 1; i <= nr; i++) { split(r[i], f, "\t"); if (f[1] != "") val[f[1] + 0] = f[2] + 0 }
 			for (i = 1; i <= nr; i++) {
 				split(r[i], f, "\t"); s = f[1] + 0; v = f[2] + 0
-				if (s < a || s > b || (s in skipped)) continue
+				if (f[1] == "" || s < a || s > b || (s in skipped)) continue
 				n++; d = 100 * (v - w) / w; ad = upper ? d : (d < 0 ? -d : d)
 				if (n == 1 || ad > worst) { worst = ad; ws = sprintf("%+.3f %% (sample %d: %d)", d, s, v) }
 				if (ad <= tol) continue
 				why = sprintf("sample %d [ends %s]: %d (%+.2f %%)", s, hms[s], v, d)
-				S = tick[s]; P = prev[S]
-				span = 1000; late = 0; c = d
-				if (S != "" && P != "") {
-					span = (rt[S] - rt[P]) / K[S]
-					c = 100 * (v - w * span / 1000) / w
-					late = delay[S] > delay[P] ? delay[S] : delay[P]
-					X = delay[S] > delay[P] ? S : P
-					why = why sprintf(", read %.1f ms after the previous read%s (that one %.1f ms, this one %.1f ms after its grid point)", \
-						span * K[S], K[S] > 1 ? sprintf(", shared over %d rows", K[S]) : "", delay[P], delay[S])
-				} else why = why ", no tick-log entry for it"
-				ac = upper ? c : (c < 0 ? -c : c)
+				S = tick[s]
+				if (S != "") why = why sprintf(", read by a tick%s that woke %.1f ms late and took %.1f ms", K[S] > 1 ? sprintf(" of k=%d", K[S]) : "", late[S], work[S])
 				st = (s in ep) ? starved(ep[s] - 2, ep[s] + 0.5) : 0
-				if (ac <= tol && (span >= 1010 || span <= 990) && (late < 200 || seen(ep[g0[X]], ep[g0[X]] + late / 1000, late / 2))) {
-					ex = ex (ex == "" ? "" : "; ") "late read: " why sprintf(": %+.2f %% of that time", c)
-				} else if (st >= 0.02 && ac <= tol + 100 * st) {
-					ex = ex (ex == "" ? "" : "; ") "starved: " why sprintf(": %+.2f %% of that time; the watchdog ran %.0f ms late around it", c, st * 1000)
-				} else if (st >= 0.02 && !upper && (pair = shifted(s)) != "") {
-					ex = ex (ex == "" ? "" : "; ") "shifted: " why sprintf(": %+.2f %% of that time; the watchdog ran %.0f ms late around it; %s", c, st * 1000, pair)
+				why = why sprintf("; the watchdog ran %.0f ms late around it", st * 1000)
+				if (st >= 0.02 && ad <= tol + 100 * st) {
+					ex = ex (ex == "" ? "" : "; ") "starved: " why
+				} else if (!upper && ((st >= 0.02 && (pair = shifted(s, tol)) != "") || (ad <= 10 && (pair = shifted(s, 1)) != ""))) {
+					ex = ex (ex == "" ? "" : "; ") "shifted: " why "; " pair
 				} else {
-					bad = bad (bad == "" ? "" : "\036") why sprintf(": %+.2f %% of that time; the watchdog ran %.0f ms late around it", c, st * 1000)
+					bad = bad (bad == "" ? "" : "\036") why
 				}
 			}
 			if (interp != "") ex = ex (ex == "" ? "" : "; ") "interpolated rows left out:" interp

@@ -16,9 +16,10 @@
 #    watchdog saw too);
 #  - each steady second (the seconds of the run but its first and last, which
 #    the stream only partly fills) holds 1 042 000 bytes and 1000 packets
-#    within 5 %, sent and received (a second that a late counter read or a
-#    starved machine explains, with evidence, passes and is named: see
-#    acc_check_steady in acc-lib.sh).
+#    within 5 %, sent and received, however late the agent read the counters
+#    (it splits each read at the grid point); a second that the traffic
+#    generator's own irregularity explains, with evidence, passes and is
+#    named (see acc_check_steady in acc-lib.sh).
 # Besides the datagrams, the window also holds iperf3's TCP control connection
 # (a few dozen small segments, both ways: the bridge sends those too), the UDP
 # "connect" datagrams and ARP: a few kB against ~20.8 MB, well within 1 %.

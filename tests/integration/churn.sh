@@ -21,8 +21,8 @@
 # PDU each, the window < 60 s):
 #  - no hole, no negative or huge value (a wrap-around), and no row of either
 #    network above the stream's rate by more than 30 % (bytes and packets,
-#    sent and received; a row that a late counter read or a starved machine
-#    explains, with evidence, passes and is named: see acc_check_steady);
+#    sent and received; a row that a starved machine explains, with
+#    evidence, passes and is named: see acc_check_steady);
 #  - counting resumes after each re-creation of br0-p2: only the second it
 #    happens in, and the next one, lose traffic (a member that leaves counts
 #    nothing for that second, a new one counts from its second sample on, a
@@ -220,7 +220,15 @@ vnet_log "B: sample $cB, br0 sent/received total $sB/$rB, cfgnet $csB/$crB"
 hw=$T/history.txt
 acc_retry 30 vwalk -Ox "$VNET_OID_HENTRY" >"$hw" || vnet_die "walking vnetHistoryTable failed"
 
-vnet_assert_cmp "at least 12 rounds of churn while the stream ran ($round)" "$round" -ge 12
+if ((round >= 12)); then
+	vnet_pass "at least 12 rounds of churn while the stream ran ($round)"
+else
+	# Each round waits for the kernel's RTNL lock (ip link ...) and for the
+	# agent to show the ports: a machine whose RTNL lock another process
+	# holds for many seconds leaves no time for the rounds.
+	vnet_fail "at least 12 rounds of churn while the stream ran" "only $round rounds" \
+		"watchdog stalls >= 1 s (rtnl: its own dump of the counters waited that long): $(acc_stalls 1)"
+fi
 vnet_assert_eq "vnetPortCount of br0 and cfgnet followed the kernel within 3 s after each of the $round rounds (slowest ${maxlat} ms${stalled:+; later during an RTNL stall the watchdog saw:$stalled})" "" "$misses"
 vnet_assert_cmp "the window A+1..B ($((cA + 1))..$cB) is at most 60 s: every row is still visible" \
 	$((cB - cA)) -le 60
@@ -263,11 +271,7 @@ done
 # leaves: nothing for that second; the new one counts from its second sample;
 # the reset one counts 0 for that second), and the next one too if the
 # re-creation straddles a tick.  Every other second of the stream holds one
-# second of it within 5 % as received (br0-p1's rx, untouched by the churn).
-# Not as sent: a re-created br0-p2 is a port the bridge has not learnt h2's
-# MAC on, and a one-way UDP stream gives it no frame to learn from, so the
-# bridge floods the stream out of every port (the churned ones too) for a
-# while, and each copy is a frame it sent; the 30 % bound above holds there.
+# second of it within 5 % (sent: br0-p2's tx; received: br0-p1's rx, untouched).
 declare -A TM=()
 while IFS=$'\t' read -r smp v; do TM[$smp]=$(vnet_dat_to_ds "$v" || echo 0); done < <(acc_rows "$hw" "$i0" "$VNET_HCOL_TIME")
 skip=()
@@ -282,7 +286,7 @@ vnet_log "rows of the re-creations of br0-p2 (not steady): ${skip[*]}"
 if bounds=$(acc_run_bounds "$hw" "$i0" $((cA + 1)) "$cB"); then
 	read -r first last <<<"$bounds"
 	for net in br0 cfgnet; do
-		acc_check_steady "$net" "$hw" "${IX[$net]}" 5 $((first + 1)) $((last - 1)) "${skip[@]}"
+		acc_check_steady "$net" "$hw" "${IX[$net]}" 4 $((first + 1)) $((last - 1)) "${skip[@]}"
 		WORST[$net,steady]=$ACC_WORST
 	done
 else
