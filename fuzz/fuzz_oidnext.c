@@ -14,6 +14,12 @@
  *   - GETNEXT's answer is strictly greater than the request, in range
  *     (column, row position, sample), and a GET of it finds it again;
  *   - a walk from the answer goes on strictly increasing.
+ * Then the same request as a whole OID, which may also stop short of the
+ * column, leave the table's subtree or change any sub-identifier, goes
+ * through vn_table_locate() and GET/GETNEXT the way src/snmp_tables.c
+ * puts them together (BEFORE: from the first instance; an inclusive
+ * GETNEXT tries GET first), against the first instance whose whole OID is
+ * greater (or equal), found by comparing whole OIDs.
  *
  * Numbers are decoded so that the edges come up often: each is either a
  * small value, a 16/32/64-bit one, a special (0, 1, 59, 60, 2^31-1, 2^31,
@@ -22,6 +28,7 @@
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_SUFFIX 8
 #define MAX_INDEX 0x7fffffffu
 #define WALK_STEPS 4
+/* The tables' OIDs, as src/snmp_tables.c registers them. */
+#define VNET_MIB 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 2005
+#define ROOT_LEN 12
+#define MAX_NAME (ROOT_LEN + 2 + MAX_SUFFIX)
 
 enum which { TABLE, HIST };
 
@@ -431,6 +442,254 @@ static void one_table(enum which w, const struct view *v, unsigned col,
 	}
 }
 
+/* ---- whole OIDs: vn_table_locate() and the handler's composition ---- */
+
+static const vn_oid table_root[ROOT_LEN] = { VNET_MIB, 1, 2 };
+static const vn_oid hist_root[ROOT_LEN] = { VNET_MIB, 1, 3 };
+
+/* Plain lexicographic order over whole OIDs, a proper prefix first. */
+static int name_cmp(const vn_oid *a, size_t alen, const vn_oid *b, size_t blen)
+{
+	size_t i;
+
+	for (i = 0; i < alen && i < blen; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return 0;
+}
+
+/* The whole OID of an instance: root.1.col.index[.sample]. */
+static size_t inst_name(enum which w, const struct view *v, const vn_oid *root,
+			unsigned col, size_t pos, uint32_t sample, vn_oid *out)
+{
+	size_t len = ROOT_LEN;
+
+	memcpy(out, root, ROOT_LEN * sizeof(*out));
+	out[len++] = 1;
+	out[len++] = col;
+	out[len++] = v->rows[pos].index;
+	if (w == HIST)
+		out[len++] = sample;
+	return len;
+}
+
+static void fail_name(const char *what, enum which w, const struct view *v,
+		      const vn_oid *name, size_t len, bool inclusive)
+{
+	size_t i;
+
+	fprintf(stderr,
+		"fuzz_oidnext: request OID%s:", inclusive ? " (incl.)" : "");
+	for (i = 0; i < len; i++)
+		fprintf(stderr, "%s%lu", i ? "." : " ", name[i]);
+	fprintf(stderr, "\n");
+	fail(what, w, v, 0, NULL, 0);
+}
+
+/*
+ * The reference: the first instance whose whole OID is greater than name
+ * (or equal, inclusive). Its column is mincol, or the column name names,
+ * or the one after: scan those.
+ */
+static bool ref_name_next(enum which w, const struct view *v,
+			  const vn_oid *root, const vn_oid *name, size_t len,
+			  bool inclusive, struct vn_inst *out)
+{
+	uint64_t cand[3];
+	size_t ncand = 0, k, i;
+	vn_oid best[MAX_NAME + 2], cur[MAX_NAME + 2];
+	size_t blen = 0, clen;
+	bool found = false;
+
+	if (v->cols.mincol > v->cols.maxcol)
+		return false;
+	cand[ncand++] = v->cols.mincol;
+	if (len >= ROOT_LEN + 2 && name[ROOT_LEN + 1] <= UINT_MAX) {
+		cand[ncand++] = name[ROOT_LEN + 1];
+		cand[ncand++] = name[ROOT_LEN + 1] + 1;
+	}
+	for (k = 0; k < ncand; k++) {
+		unsigned c;
+
+		if (cand[k] < v->cols.mincol || cand[k] > v->cols.maxcol)
+			continue;
+		c = (unsigned)cand[k];
+		for (i = 0; i < v->n; i++) {
+			const struct vn_oidrow *r = &v->rows[i];
+			int64_t lo = 0, hi = 0, smp;
+			int d;
+
+			if (w == TABLE) {
+				if (!row_visible(r, v->pinned))
+					continue;
+			} else if (!hist_range(r, v->pinned, &lo, &hi)) {
+				continue;
+			}
+			for (smp = lo; smp <= hi; smp++) {
+				clen = inst_name(w, v, root, c, i,
+						 (uint32_t)smp, cur);
+				d = name_cmp(cur, clen, name, len);
+				if (d < 0 || (d == 0 && !inclusive))
+					continue;
+				if (!found ||
+				    name_cmp(cur, clen, best, blen) < 0) {
+					memcpy(best, cur, clen * sizeof(*cur));
+					blen = clen;
+					out->col = c;
+					out->pos = i;
+					out->sample =
+						w == TABLE ? 0 : (uint32_t)smp;
+				}
+				found = true;
+				break; /* later ones in this column are greater */
+			}
+			if (found && out->col == c)
+				break;
+		}
+	}
+	return found;
+}
+
+/* vn_table_locate() against its contract, by whole-OID comparison. */
+static void check_locate(enum which w, const struct view *v, const vn_oid *root,
+			 const vn_oid *name, size_t len, enum vn_where where,
+			 unsigned col, const vn_oid *suffix, size_t slen)
+{
+	vn_oid edge[ROOT_LEN + 2];
+	bool in_entry;
+
+	memcpy(edge, root, ROOT_LEN * sizeof(*edge));
+	edge[ROOT_LEN] = 1;
+	/* Under root.1 with a column that fits an unsigned: a column. */
+	in_entry = len >= ROOT_LEN + 2 &&
+		   !name_cmp(name, ROOT_LEN + 1, edge, ROOT_LEN + 1) &&
+		   name[ROOT_LEN + 1] <= UINT_MAX;
+	switch (where) {
+	case VN_INSIDE:
+		if (!in_entry || col != name[ROOT_LEN + 1] ||
+		    suffix != name + ROOT_LEN + 2 || slen != len - ROOT_LEN - 2)
+			fail_name("vn_table_locate: INSIDE, wrongly", w, v,
+				  name, len, false);
+		return;
+	case VN_BEFORE:
+		edge[ROOT_LEN + 1] = 0; /* root.1.0: below every column */
+		if (in_entry || name_cmp(name, len, edge, ROOT_LEN + 2) >= 0)
+			fail_name("vn_table_locate: BEFORE, but it is not", w,
+				  v, name, len, false);
+		return;
+	case VN_AFTER:
+		edge[ROOT_LEN + 1] = UINT_MAX; /* root.1.UINT_MAX: the last */
+		if (in_entry || name_cmp(name, len, edge, ROOT_LEN + 2) <= 0)
+			fail_name("vn_table_locate: AFTER, but it is not", w, v,
+				  name, len, false);
+		return;
+	default:
+		fail_name("vn_table_locate: not BEFORE, INSIDE or AFTER", w, v,
+			  name, len, false);
+	}
+}
+
+/* GET and GETNEXT of a whole OID, as src/snmp_tables.c does them. */
+static void one_name(enum which w, const struct view *v, const vn_oid *name,
+		     size_t len, bool inclusive)
+{
+	const vn_oid *root = w == TABLE ? table_root : hist_root;
+	lookup_fn get = w == TABLE ? vn_table_get : vn_hist_get;
+	lookup_fn next = w == TABLE ? vn_table_next : vn_hist_next;
+	const vn_oid *suffix = NULL;
+	vn_oid want_name[MAX_NAME + 2], got_name[MAX_NAME + 2];
+	struct vn_inst in, want;
+	size_t slen = 0, wlen, glen;
+	unsigned col = 0;
+	enum vn_where where;
+	bool expect;
+	int found;
+
+	where = vn_table_locate(root, ROOT_LEN, name, len, &col, &suffix,
+				&slen);
+	check_locate(w, v, root, name, len, where, col, suffix, slen);
+
+	/* GET: an instance iff the whole OID is one. */
+	found = where == VN_INSIDE && col >= v->cols.mincol &&
+		col <= v->cols.maxcol &&
+		get(v->rows, v->n, v->pinned, &v->cols, col, suffix, slen, &in);
+	expect = ref_name_next(w, v, root, name, len, true, &want);
+	if (expect) {
+		wlen = inst_name(w, v, root, want.col, want.pos, want.sample,
+				 want_name);
+		expect = !name_cmp(want_name, wlen, name, len);
+	}
+	if (!!found != expect)
+		fail_name(expect ? "GET by OID missed an instance"
+				 : "GET by OID found a non-instance",
+			  w, v, name, len, false);
+
+	/* GETNEXT (inclusive: GET first). */
+	if (where == VN_AFTER) {
+		found = 0;
+	} else {
+		if (where == VN_BEFORE) {
+			col = 0;
+			slen = 0;
+		}
+		found = inclusive && get(v->rows, v->n, v->pinned, &v->cols,
+					 col, suffix, slen, &in);
+		if (!found)
+			found = next(v->rows, v->n, v->pinned, &v->cols, col,
+				     suffix, slen, &in);
+	}
+	expect = ref_name_next(w, v, root, name, len, inclusive, &want);
+	if (!!found != expect)
+		fail_name(expect ? "GETNEXT by OID found no successor, but "
+				   "there is one"
+				 : "GETNEXT by OID found a successor, but "
+				   "there is none",
+			  w, v, name, len, inclusive);
+	if (!found)
+		return;
+	glen = inst_name(w, v, root, in.col, in.pos, in.sample, got_name);
+	wlen = inst_name(w, v, root, want.col, want.pos, want.sample,
+			 want_name);
+	if (name_cmp(got_name, glen, want_name, wlen))
+		fail_name("GETNEXT by OID is not the first instance after it",
+			  w, v, name, len, inclusive);
+}
+
+/*
+ * The request as a whole OID: root.1.col.suffix, then maybe cut short
+ * and one sub-identifier changed.
+ */
+static void whole_names(struct in *in, const struct view *v, unsigned col,
+			const vn_oid *suffix, size_t len)
+{
+	uint8_t mode = (uint8_t)take(in, 1);
+	enum which w;
+
+	for (w = TABLE; w <= HIST; w++) {
+		const vn_oid *root = w == TABLE ? table_root : hist_root;
+		vn_oid name[MAX_NAME];
+		size_t nlen = 0;
+
+		memcpy(name, root, ROOT_LEN * sizeof(*name));
+		nlen = ROOT_LEN;
+		name[nlen++] = 1;
+		name[nlen++] = col;
+		memcpy(name + nlen, suffix, len * sizeof(*suffix));
+		nlen += len;
+		if (mode & 1) /* cut short */
+			nlen = take(in, 1) % (nlen + 1);
+		if (mode & 2 && nlen) { /* one sub-identifier changed */
+			size_t k = take(in, 1) % nlen;
+			uint64_t was = name[k];
+
+			name[k] = (vn_oid)number(in, &was, 1);
+		}
+		one_name(w, v, name, nlen, mode & 4);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size };
@@ -445,5 +704,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	one_table(TABLE, &v, col, suffix, len);
 	one_table(HIST, &v, col, suffix, len);
+	whole_names(&in, &v, col, suffix, len);
 	return 0;
 }

@@ -181,6 +181,18 @@ static void oidnext_seeds(void)
 	row(&s, 5, 30, 40);
 	request(&s, 8, (const uint64_t[]){ 1, 59, 7 }, 3);
 	put_file("oidnext", "extra-subids", s.b, s.len);
+
+	/*
+	 * As a whole OID, cut after the column (root.1.3) and inclusive:
+	 * mode 5, then the length kept (12 + 2).
+	 */
+	head(&s, 100, 2, 8, 2);
+	row(&s, 1, 41, 59);
+	row(&s, 1, 50, 50);
+	request(&s, 3, (const uint64_t[]){ 2, 60 }, 2);
+	byte(&s, 5);
+	byte(&s, 14);
+	put_file("oidnext", "whole-oid-cut", s.b, s.len);
 }
 
 int main(int argc, char **argv)
