@@ -6,8 +6,8 @@
  * Two paths are timed over the same stores:
  *
  *  - "pure": what the handlers compute, without net-snmp: vn_table_get/next
- *    and vn_hist_get/next over the store's sorted rows, then the value
- *    lookups (vn_ring_get, vn_ring_summary, the sample clock);
+ *    and vn_hist_get/next over the store's view (rows and index map), then
+ *    the value lookups (vn_ring_row, vn_ring_summary, the sample clock);
  *
  *  - "handler": the real thing, in process. net-snmp's agent library is
  *    initialised as a master with no transport, snmp_tables.c registers
@@ -165,6 +165,7 @@ static void show_store(struct vn_store *live, const struct vn_store *src)
 	live->clock = src->clock;
 	live->nets = src->nets;
 	live->rows = src->rows;
+	live->map = src->map;
 	live->n = src->n;
 	live->cap = src->cap;
 	live->pinned = 0;
@@ -206,11 +207,10 @@ static void draw(const struct vn_store *st, enum table t, struct req *r)
 
 static uint64_t hist_lookup(const struct vn_store *st, const struct vn_inst *in)
 {
+	/* As the handler: oidnext has checked the sample against rows[]. */
 	const struct vn_row *row =
-		vn_ring_get(&st->nets[in->pos]->ring, in->sample);
+		vn_ring_row(&st->nets[in->pos]->ring, in->sample);
 
-	if (!row)
-		return 0;
 	switch (in->col) {
 	case 2:
 		return (uint64_t)vn_clock_time(&st->clock, in->sample);
@@ -233,11 +233,13 @@ static uint64_t table_lookup(const struct vn_store *st,
 			     const struct vn_inst *in, uint32_t p)
 {
 	const struct vn_net *net = st->nets[in->pos];
-	const struct vn_row *row = vn_ring_get(&net->ring, p);
+	const struct vn_oidrow *orow = &st->rows[in->pos];
+	const struct vn_row *row;
 	struct vn_summary sum;
 
-	if (!row)
+	if (orow->last == 0 || p < orow->first || p > orow->last)
 		return 0;
+	row = vn_ring_row(&net->ring, p);
 	switch (in->col) {
 	case 2:
 		return (unsigned char)net->name[0];
@@ -283,6 +285,7 @@ static double pure_run(const struct vn_store *st, enum table t, enum op op,
 		       const struct req *reqs, long iters)
 {
 	const struct vn_cols *cols = t == T_HIST ? &hist_cols : &table_cols;
+	struct vn_oidview v = vn_store_view(st);
 	uint32_t p = st->current;
 	struct req cur = { .col = cols->mincol, .len = 0 };
 	uint64_t acc = 0;
@@ -304,13 +307,13 @@ static double pure_run(const struct vn_store *st, enum table t, enum op op,
 			continue;
 		}
 		if (t == T_HIST)
-			found = (op == OP_GET ? vn_hist_get : vn_hist_next)(
-				st->rows, st->n, p, cols, r->col, r->suf,
-				r->len, &in);
+			found = (op == OP_GET ? vn_hist_get_view
+					      : vn_hist_next_view)(
+				&v, p, cols, r->col, r->suf, r->len, &in);
 		else
-			found = (op == OP_GET ? vn_table_get : vn_table_next)(
-				st->rows, st->n, p, cols, r->col, r->suf,
-				r->len, &in);
+			found = (op == OP_GET ? vn_table_get_view
+					      : vn_table_next_view)(
+				&v, p, cols, r->col, r->suf, r->len, &in);
 		if (!found) {
 			cur.col = cols->mincol;
 			cur.len = 0;

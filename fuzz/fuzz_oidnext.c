@@ -59,6 +59,10 @@ struct view {
 	size_t n;
 	uint32_t pinned;
 	struct vn_cols cols;
+	/* As the agent's store hands them to the handlers: with an index
+	 * map, or (no map) by binary search alone. */
+	struct vn_idxmap map;
+	struct vn_oidview ov;
 };
 
 static void fail(const char *what, enum which w, const struct view *v,
@@ -317,10 +321,9 @@ static bool ref_next(enum which w, const struct view *v, unsigned col,
 
 /* ---- the checks ---- */
 
-typedef int (*lookup_fn)(const struct vn_oidrow *rows, size_t n,
-			 uint32_t pinned, const struct vn_cols *cols,
-			 unsigned col, const vn_oid *suffix, size_t len,
-			 struct vn_inst *out);
+typedef int (*lookup_fn)(const struct vn_oidview *ov, uint32_t pinned,
+			 const struct vn_cols *cols, unsigned col,
+			 const vn_oid *suffix, size_t len, struct vn_inst *out);
 
 static size_t inst_suffix(enum which w, const struct view *v,
 			  const struct vn_inst *in, vn_oid *suffix)
@@ -335,14 +338,14 @@ static size_t inst_suffix(enum which w, const struct view *v,
 static void check_get(enum which w, const struct view *v, unsigned col,
 		      const vn_oid *suffix, size_t len)
 {
-	lookup_fn get = w == TABLE ? vn_table_get : vn_hist_get;
+	lookup_fn get = w == TABLE ? vn_table_get_view : vn_hist_get_view;
 	struct vn_inst out;
 	size_t pos = 0;
 	bool want = ref_exists(w, v, col, suffix, len, &pos);
 	int got;
 
 	memset(&out, 0xee, sizeof(out));
-	got = get(v->rows, v->n, v->pinned, &v->cols, col, suffix, len, &out);
+	got = get(&v->ov, v->pinned, &v->cols, col, suffix, len, &out);
 	if (got != 0 && got != 1)
 		fail("GET returned neither 0 nor 1", w, v, col, suffix, len);
 	if (got != want)
@@ -360,14 +363,14 @@ static bool check_next(enum which w, const struct view *v, unsigned col,
 		       const vn_oid *suffix, size_t len, unsigned *ncol,
 		       vn_oid *nsuffix, size_t *nlen)
 {
-	lookup_fn next = w == TABLE ? vn_table_next : vn_hist_next;
+	lookup_fn next = w == TABLE ? vn_table_next_view : vn_hist_next_view;
 	struct vn_inst out, want;
 	bool expect = ref_next(w, v, col, suffix, len, &want);
 	int64_t lo, hi;
 	int got;
 
 	memset(&out, 0xee, sizeof(out));
-	got = next(v->rows, v->n, v->pinned, &v->cols, col, suffix, len, &out);
+	got = next(&v->ov, v->pinned, &v->cols, col, suffix, len, &out);
 	if (got != 0 && got != 1)
 		fail("GETNEXT returned neither 0 nor 1", w, v, col, suffix,
 		     len);
@@ -411,10 +414,10 @@ static bool check_next(enum which w, const struct view *v, unsigned col,
 
 	/* And a GET of it finds it. */
 	{
-		lookup_fn get = w == TABLE ? vn_table_get : vn_hist_get;
+		lookup_fn get = w == TABLE ? vn_table_get_view : vn_hist_get_view;
 		struct vn_inst again;
 
-		if (get(v->rows, v->n, v->pinned, &v->cols, out.col, nsuffix,
+		if (get(&v->ov, v->pinned, &v->cols, out.col, nsuffix,
 			*nlen, &again) != 1 ||
 		    again.col != out.col || again.pos != out.pos ||
 		    again.sample != out.sample)
@@ -596,8 +599,8 @@ static void one_name(enum which w, const struct view *v, const vn_oid *name,
 		     size_t len, bool inclusive)
 {
 	const vn_oid *root = w == TABLE ? table_root : hist_root;
-	lookup_fn get = w == TABLE ? vn_table_get : vn_hist_get;
-	lookup_fn next = w == TABLE ? vn_table_next : vn_hist_next;
+	lookup_fn get = w == TABLE ? vn_table_get_view : vn_hist_get_view;
+	lookup_fn next = w == TABLE ? vn_table_next_view : vn_hist_next_view;
 	const vn_oid *suffix = NULL;
 	vn_oid want_name[MAX_NAME + 2], got_name[MAX_NAME + 2];
 	struct vn_inst in, want;
@@ -614,7 +617,7 @@ static void one_name(enum which w, const struct view *v, const vn_oid *name,
 	/* GET: an instance iff the whole OID is one. */
 	found = where == VN_INSIDE && col >= v->cols.mincol &&
 		col <= v->cols.maxcol &&
-		get(v->rows, v->n, v->pinned, &v->cols, col, suffix, slen, &in);
+		get(&v->ov, v->pinned, &v->cols, col, suffix, slen, &in);
 	expect = ref_name_next(w, v, root, name, len, true, &want);
 	if (expect) {
 		wlen = inst_name(w, v, root, want.col, want.pos, want.sample,
@@ -634,10 +637,10 @@ static void one_name(enum which w, const struct view *v, const vn_oid *name,
 			col = 0;
 			slen = 0;
 		}
-		found = inclusive && get(v->rows, v->n, v->pinned, &v->cols,
+		found = inclusive && get(&v->ov, v->pinned, &v->cols,
 					 col, suffix, slen, &in);
 		if (!found)
-			found = next(v->rows, v->n, v->pinned, &v->cols, col,
+			found = next(&v->ov, v->pinned, &v->cols, col,
 				     suffix, slen, &in);
 	}
 	expect = ref_name_next(w, v, root, name, len, inclusive, &want);
@@ -701,9 +704,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode_view(&in, &v);
 	col = (unsigned)number(&in, NULL, 0);
 	len = decode_suffix(&in, &v, suffix);
+	/* Half the inputs with the map, half by binary search alone. */
+	if ((take(&in, 1) & 1) && vn_idxmap_build(&v.map, v.rows, v.n) < 0)
+		abort();
+	v.ov = (struct vn_oidview){ v.rows, v.n, &v.map };
 
 	one_table(TABLE, &v, col, suffix, len);
 	one_table(HIST, &v, col, suffix, len);
 	whole_names(&in, &v, col, suffix, len);
+	vn_idxmap_free(&v.map);
 	return 0;
 }

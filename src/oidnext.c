@@ -15,6 +15,8 @@
 #include <config.h>
 
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "oidnext.h"
 
@@ -78,6 +80,84 @@ static size_t find_exact(const struct vn_oidrow *rows, size_t n, vn_oid key)
 	return n;
 }
 
+/* Fibonacci hashing: consecutive indexes land far apart. */
+static size_t idx_hash(uint32_t index, uint32_t shift)
+{
+	return (uint32_t)(index * 0x9E3779B1u) >> shift;
+}
+
+void vn_idxmap_free(struct vn_idxmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+int vn_idxmap_build(struct vn_idxmap *m, const struct vn_oidrow *rows, size_t n)
+{
+	uint32_t bits = 4;
+	size_t cap = (size_t)1 << bits;
+
+	/* Positions must stay below VN_IDXMAP_EMPTY, the slots at most half full. */
+	if (n >= VN_IDXMAP_EMPTY / 4) {
+		vn_idxmap_free(m);
+		return -1;
+	}
+	while (cap < 2 * n) {
+		cap <<= 1;
+		bits++;
+	}
+	if (cap != m->cap || !m->slots) {
+		free(m->slots);
+		m->slots = malloc(cap * sizeof(*m->slots));
+		if (!m->slots) {
+			vn_idxmap_free(m);
+			return -1;
+		}
+		m->cap = cap;
+		m->shift = 32 - bits;
+	}
+	memset(m->slots, 0xff, cap * sizeof(*m->slots));
+	for (size_t i = 0; i < n; i++) {
+		size_t h = idx_hash(rows[i].index, m->shift);
+
+		while (m->slots[h].pos != VN_IDXMAP_EMPTY)
+			h = (h + 1) & (cap - 1);
+		m->slots[h].index = rows[i].index;
+		m->slots[h].pos = (uint32_t)i;
+	}
+	return 0;
+}
+
+size_t vn_oidview_find(const struct vn_oidview *v, vn_oid key)
+{
+	const struct vn_idxmap *m = v->map;
+
+	if (!m || !m->slots)
+		return find_exact(v->rows, v->n, key);
+	/* No index is that large; and the hash must not see it truncated. */
+	if (key > UINT32_MAX)
+		return v->n;
+	/* At most half full: the probe ends at a free slot. */
+	for (size_t h = idx_hash((uint32_t)key, m->shift);;
+	     h = (h + 1) & (m->cap - 1)) {
+		const struct vn_idxslot *sl = &m->slots[h];
+
+		if (sl->pos == VN_IDXMAP_EMPTY)
+			return v->n;
+		if (sl->index == key)
+			return sl->pos;
+	}
+}
+
+/* The first position whose row sorts after [key]: past key itself. */
+static size_t after_key(const struct vn_oidview *v, vn_oid key, size_t *exact)
+{
+	*exact = vn_oidview_find(v, key);
+	if (*exact < v->n)
+		return *exact + 1;
+	return lower_bound(v->rows, v->n, key);
+}
+
 /*
  * Step forward from @pos to the first vnetTable row. The only linear part:
  * it passes over networks with no sample yet at @pinned, which are few.
@@ -133,26 +213,27 @@ static void set_inst(struct vn_inst *out, unsigned col, size_t pos,
 	out->sample = sample;
 }
 
-int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out)
+int vn_table_get_view(const struct vn_oidview *v, uint32_t pinned,
+		      const struct vn_cols *cols, unsigned col,
+		      const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
 	size_t pos;
 
 	if (!cols_ok(cols, col) || len != 1)
 		return 0;
-	pos = find_exact(rows, n, suffix[0]);
-	if (pos == n || !table_visible(&rows[pos], pinned))
+	pos = vn_oidview_find(v, suffix[0]);
+	if (pos == v->n || !table_visible(&v->rows[pos], pinned))
 		return 0;
 	set_inst(out, col, pos, 0);
 	return 1;
 }
 
-int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		  const struct vn_cols *cols, unsigned col,
-		  const vn_oid *suffix, size_t len, struct vn_inst *out)
+int vn_table_next_view(const struct vn_oidview *v, uint32_t pinned,
+		       const struct vn_cols *cols, unsigned col,
+		       const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
-	size_t pos;
+	const struct vn_oidrow *rows = v->rows;
+	size_t n = v->n, pos = 0, exact;
 
 	if (!start_col(cols, &col, &len))
 		return 0;
@@ -161,9 +242,8 @@ int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 	 * [index] > suffix iff index > suffix[0]: with equal first
 	 * sub-identifiers, [index] is the suffix itself or a prefix of it.
 	 */
-	pos = len ? lower_bound(rows, n, suffix[0]) : 0;
-	if (pos < n && len && (vn_oid)rows[pos].index == suffix[0])
-		pos++;
+	if (len)
+		pos = after_key(v, suffix[0], &exact);
 	pos = table_skip(rows, n, pos, pinned);
 	if (pos < n) {
 		set_inst(out, col, pos, 0);
@@ -180,17 +260,17 @@ int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 	return 1;
 }
 
-int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		size_t len, struct vn_inst *out)
+int vn_hist_get_view(const struct vn_oidview *v, uint32_t pinned,
+		     const struct vn_cols *cols, unsigned col,
+		     const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
 	uint32_t lo, hi;
 	size_t pos;
 
 	if (!cols_ok(cols, col) || len != 2)
 		return 0;
-	pos = find_exact(rows, n, suffix[0]);
-	if (pos == n || !hist_window(&rows[pos], pinned, &lo, &hi))
+	pos = vn_oidview_find(v, suffix[0]);
+	if (pos == v->n || !hist_window(&v->rows[pos], pinned, &lo, &hi))
 		return 0;
 	if (suffix[1] < lo || suffix[1] > hi)
 		return 0;
@@ -221,25 +301,24 @@ static bool hist_next_in_row(const struct vn_oidrow *r, uint32_t pinned,
 	return true;
 }
 
-int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out)
+int vn_hist_next_view(const struct vn_oidview *v, uint32_t pinned,
+		      const struct vn_cols *cols, unsigned col,
+		      const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
+	const struct vn_oidrow *rows = v->rows;
+	size_t n = v->n, pos = 0, exact = n;
 	uint32_t sample;
-	size_t pos;
 
 	if (!start_col(cols, &col, &len))
 		return 0;
 
 	/* Rows below suffix[0] sort before it, rows above it after it. */
-	pos = len ? lower_bound(rows, n, suffix[0]) : 0;
-	if (pos < n && len && (vn_oid)rows[pos].index == suffix[0]) {
-		if (hist_next_in_row(&rows[pos], pinned, suffix, len,
-				     &sample)) {
-			set_inst(out, col, pos, sample);
-			return 1;
-		}
-		pos++;
+	if (len)
+		pos = after_key(v, suffix[0], &exact);
+	if (exact < n &&
+	    hist_next_in_row(&rows[exact], pinned, suffix, len, &sample)) {
+		set_inst(out, col, exact, sample);
+		return 1;
 	}
 	pos = hist_skip(rows, n, pos, pinned, &sample);
 	if (pos < n) {
@@ -254,6 +333,44 @@ int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 		return 0;
 	set_inst(out, col + 1, pos, sample);
 	return 1;
+}
+
+/* The functions on a bare rows[]: the same, binary-searching. */
+
+int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out)
+{
+	struct vn_oidview v = { rows, n, NULL };
+
+	return vn_table_get_view(&v, pinned, cols, col, suffix, len, out);
+}
+
+int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		  const struct vn_cols *cols, unsigned col,
+		  const vn_oid *suffix, size_t len, struct vn_inst *out)
+{
+	struct vn_oidview v = { rows, n, NULL };
+
+	return vn_table_next_view(&v, pinned, cols, col, suffix, len, out);
+}
+
+int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		size_t len, struct vn_inst *out)
+{
+	struct vn_oidview v = { rows, n, NULL };
+
+	return vn_hist_get_view(&v, pinned, cols, col, suffix, len, out);
+}
+
+int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
+		 size_t len, struct vn_inst *out)
+{
+	struct vn_oidview v = { rows, n, NULL };
+
+	return vn_hist_next_view(&v, pinned, cols, col, suffix, len, out);
 }
 
 enum vn_where vn_table_locate(const vn_oid *root, size_t rootlen,

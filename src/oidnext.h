@@ -33,6 +33,47 @@ struct vn_oidrow {
 	uint32_t last; /* newest sample held; 0: none */
 };
 
+/*
+ * vnetIndex -> position in rows[], so that finding a row costs one probe
+ * of a small hashed array instead of a binary search (about 10 dependent,
+ * badly predicted loads at 1,000 networks). Open addressing with linear
+ * probing, at most half full; rebuilt whole whenever rows[] changes shape
+ * (a network comes or goes: rare, and O(n) already for rows[] itself).
+ * Indexes are never reused (a new name gets a new one), so they spread
+ * over time: a plain array indexed by vnetIndex could grow without bound.
+ */
+struct vn_idxslot {
+	uint32_t index;
+	uint32_t pos; /* VN_IDXMAP_EMPTY: free */
+};
+
+#define VN_IDXMAP_EMPTY UINT32_MAX
+
+struct vn_idxmap {
+	struct vn_idxslot *slots; /* NULL: no map, search rows[] */
+	uint32_t shift; /* 32 - log2(slots) */
+	size_t cap;
+};
+
+/*
+ * (Re)build m for rows[0..n). 0, or -1 when out of memory: m is then
+ * empty (slots NULL) and lookups fall back to binary search, so a failure
+ * costs speed, never an answer.
+ */
+int vn_idxmap_build(struct vn_idxmap *m, const struct vn_oidrow *rows,
+		    size_t n);
+void vn_idxmap_free(struct vn_idxmap *m);
+
+/* The networks as the lookups see them. map may be NULL or empty. */
+struct vn_oidview {
+	const struct vn_oidrow *rows;
+	size_t n;
+	const struct vn_idxmap *map;
+};
+
+/* Position of the row with index key, or v->n: O(1) with a map. */
+size_t vn_oidview_find(const struct vn_oidview *v, vn_oid key);
+
 /* A table's columns: mincol..maxcol, all present for every row. */
 struct vn_cols {
 	unsigned mincol;
@@ -71,6 +112,25 @@ int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
 		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
 		 size_t len, struct vn_inst *out);
+
+/*
+ * The same four over a view: an exact index (every GET, and a GETNEXT from
+ * an instance, which is how a walk proceeds) is found through the view's
+ * map; only a GETNEXT from an index no row has binary-searches. The
+ * functions above are these with no map.
+ */
+int vn_table_get_view(const struct vn_oidview *v, uint32_t pinned,
+		      const struct vn_cols *cols, unsigned col,
+		      const vn_oid *suffix, size_t len, struct vn_inst *out);
+int vn_table_next_view(const struct vn_oidview *v, uint32_t pinned,
+		       const struct vn_cols *cols, unsigned col,
+		       const vn_oid *suffix, size_t len, struct vn_inst *out);
+int vn_hist_get_view(const struct vn_oidview *v, uint32_t pinned,
+		     const struct vn_cols *cols, unsigned col,
+		     const vn_oid *suffix, size_t len, struct vn_inst *out);
+int vn_hist_next_view(const struct vn_oidview *v, uint32_t pinned,
+		      const struct vn_cols *cols, unsigned col,
+		      const vn_oid *suffix, size_t len, struct vn_inst *out);
 
 /* Where a request's OID falls against a table's instances. */
 enum vn_where {

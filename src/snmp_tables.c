@@ -4,8 +4,8 @@
  * vnetHistoryTable.
  *
  * Raw table handlers: column and index come straight from the request's
- * OID, and GET and GETNEXT are computed by oidnext.c (binary search over
- * networks, arithmetic over samples).
+ * OID, and GET and GETNEXT are computed by oidnext.c (the store's index
+ * map over networks, arithmetic over samples).
  * Each call holds the store's lock for its duration and reads the sample
  * the request is pinned to.
  */
@@ -95,17 +95,24 @@ static uint32_t pin(netsnmp_agent_request_info *reqinfo)
 
 /* ---- vnetTable ---- */
 
+/*
+ * The row's first/last come from rows[] (the store's copy, in step with
+ * the ring under the lock, and already read by oidnext), not from the
+ * ring: at 1,000 networks each line of a network touched is a cache miss.
+ */
 static void table_value(netsnmp_variable_list *vb, unsigned col,
-			const struct vn_net *net, uint32_t p)
+			const struct vn_net *net, const struct vn_oidrow *orow,
+			uint32_t p)
 {
-	const struct vn_row *row = vn_ring_get(&net->ring, p);
+	const struct vn_row *row;
 	struct vn_summary sum;
 
-	if (!row) {
+	if (orow->last == 0 || p < orow->first || p > orow->last) {
 		/* Cannot happen for a visible row; be explicit if it does. */
 		snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
 		return;
 	}
+	row = vn_ring_row(&net->ring, p);
 	switch (col) {
 	case COL_NAME:
 		snmp_set_var_typed_value(vb, ASN_OCTET_STR, net->name,
@@ -164,15 +171,12 @@ static void table_value(netsnmp_variable_list *vb, unsigned col,
 
 /* ---- vnetHistoryTable ---- */
 
+/* oidnext has found sample within the row's first..last (rows[]). */
 static void hist_value(netsnmp_variable_list *vb, unsigned col,
 		       const struct vn_net *net, uint32_t sample)
 {
-	const struct vn_row *row = vn_ring_get(&net->ring, sample);
+	const struct vn_row *row = vn_ring_row(&net->ring, sample);
 
-	if (!row) {
-		snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
-		return;
-	}
 	switch (col) {
 	case HCOL_TIME:
 		set_time(vb, vn_clock_time(&store->clock, sample));
@@ -201,7 +205,7 @@ static void hist_value(netsnmp_variable_list *vb, unsigned col,
 
 /* ---- the shared request loop ---- */
 
-typedef int (*find_fn)(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
+typedef int (*find_fn)(const struct vn_oidview *v, uint32_t pinned,
 		       const struct vn_cols *cols, unsigned col,
 		       const vn_oid *suffix, size_t len, struct vn_inst *out);
 
@@ -238,7 +242,7 @@ static void fill(netsnmp_variable_list *vb, const struct table_kind *kind,
 	if (kind->two_indexes)
 		hist_value(vb, in->col, net, in->sample);
 	else
-		table_value(vb, in->col, net, p);
+		table_value(vb, in->col, net, &store->rows[in->pos], p);
 }
 
 /*
@@ -250,6 +254,7 @@ static void get_one(netsnmp_request_info *req,
 		    const struct table_kind *kind, uint32_t p)
 {
 	netsnmp_variable_list *vb = req->requestvb;
+	struct vn_oidview v = vn_store_view(store);
 	const vn_oid *suffix;
 	struct vn_inst in;
 	size_t slen;
@@ -262,8 +267,7 @@ static void get_one(netsnmp_request_info *req,
 		netsnmp_set_request_error(NULL, req, SNMP_NOSUCHOBJECT);
 		return;
 	}
-	if (!kind->get(store->rows, store->n, p, kind->cols, col, suffix, slen,
-		       &in)) {
+	if (!kind->get(&v, p, kind->cols, col, suffix, slen, &in)) {
 		netsnmp_set_request_error(NULL, req, SNMP_NOSUCHINSTANCE);
 		return;
 	}
@@ -280,6 +284,7 @@ static void next_one(netsnmp_request_info *req,
 		     const struct table_kind *kind, uint32_t p)
 {
 	netsnmp_variable_list *vb = req->requestvb;
+	struct vn_oidview v = vn_store_view(store);
 	const vn_oid *suffix = NULL;
 	struct vn_inst in;
 	size_t slen = 0;
@@ -297,11 +302,10 @@ static void next_one(netsnmp_request_info *req,
 	case VN_INSIDE:
 		break;
 	}
-	found = req->inclusive && kind->get(store->rows, store->n, p,
-					    kind->cols, col, suffix, slen, &in);
+	found = req->inclusive &&
+		kind->get(&v, p, kind->cols, col, suffix, slen, &in);
 	if (!found)
-		found = kind->next(store->rows, store->n, p, kind->cols, col,
-				   suffix, slen, &in);
+		found = kind->next(&v, p, kind->cols, col, suffix, slen, &in);
 	if (!found)
 		return;
 	set_instance_oid(vb, reg, kind, &in);
@@ -388,13 +392,13 @@ static const oid hist_oid[] = { VN_MIB_ROOT, 1, 3 };
 
 static struct table_kind table_kind = {
 	.cols = &table_cols,
-	.get = vn_table_get,
-	.next = vn_table_next,
+	.get = vn_table_get_view,
+	.next = vn_table_next_view,
 };
 static struct table_kind hist_kind = {
 	.cols = &hist_cols,
-	.get = vn_hist_get,
-	.next = vn_hist_next,
+	.get = vn_hist_get_view,
+	.next = vn_hist_next_view,
 	.two_indexes = true,
 };
 

@@ -23,6 +23,7 @@ void vn_store_free(struct vn_store *s)
 	}
 	free(s->nets);
 	free(s->rows);
+	vn_idxmap_free(&s->map);
 	pthread_mutex_destroy(&s->lock);
 	memset(s, 0, sizeof(*s));
 }
@@ -56,9 +57,10 @@ static size_t lower_bound(const struct vn_store *s, uint32_t index)
 struct vn_net *vn_store_find(const struct vn_store *s, uint32_t index,
 			     size_t *pos)
 {
-	size_t i = lower_bound(s, index);
+	struct vn_oidview v = vn_store_view(s);
+	size_t i = vn_oidview_find(&v, index);
 
-	if (i == s->n || s->rows[i].index != index)
+	if (i == s->n)
 		return NULL;
 	if (pos)
 		*pos = i;
@@ -97,6 +99,8 @@ int vn_store_insert(struct vn_store *s, struct vn_net *net)
 	s->rows[i].last = 0;
 	s->n++;
 	vn_store_sync_row(s, i);
+	/* Out of memory leaves no map: slower lookups, the same answers. */
+	vn_idxmap_build(&s->map, s->rows, s->n);
 	return 0;
 }
 
@@ -111,6 +115,7 @@ struct vn_net *vn_store_remove(struct vn_store *s, size_t pos)
 	memmove(&s->rows[pos], &s->rows[pos + 1],
 		(s->n - pos - 1) * sizeof(*s->rows));
 	s->n--;
+	vn_idxmap_build(&s->map, s->rows, s->n);
 	return net;
 }
 

@@ -17,10 +17,14 @@
 #include "oidnext.h"
 
 struct vn_net {
-	/* Published: written by the sampler under the lock. */
+	/*
+	 * Published: written by the sampler under the lock. What a vnetTable
+	 * varbind reads besides its row (index, type, a short name, the
+	 * ring's first/last) shares the first cache lines.
+	 */
 	uint32_t index;
-	char name[VN_NAME_MAX + 1];
 	enum vn_type type;
+	char name[VN_NAME_MAX + 1];
 	struct vn_ring ring;
 
 	/* The sampler's own: never read by a handler. */
@@ -42,6 +46,7 @@ struct vn_store {
 	struct vn_clock clock;
 	struct vn_net **nets; /* sorted by index */
 	struct vn_oidrow *rows; /* the same order, for oidnext */
+	struct vn_idxmap map; /* vnetIndex -> position in both */
 	size_t n;
 	size_t cap;
 	uint32_t nvisible; /* rows[] with last != 0 */
@@ -59,7 +64,13 @@ void vn_store_free(struct vn_store *s);
 void vn_store_lock(struct vn_store *s);
 void vn_store_unlock(struct vn_store *s);
 
-/* Under the lock: the network at index, or NULL; and its position. */
+/* The networks as oidnext sees them: rows[] and the index map. */
+static inline struct vn_oidview vn_store_view(const struct vn_store *s)
+{
+	return (struct vn_oidview){ s->rows, s->n, &s->map };
+}
+
+/* Under the lock: the network at index, or NULL; and its position. O(1). */
 struct vn_net *vn_store_find(const struct vn_store *s, uint32_t index,
 			     size_t *pos);
 

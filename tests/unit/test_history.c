@@ -622,6 +622,138 @@ static void test_summary_sweep(void **state)
 }
 
 /*
+ * The summaries vn_ring_push keeps, against recomputation: random pushes
+ * with value patterns chosen to move the maximum out of the window in every
+ * way (falling runs, ties, plateaus, single spikes), stalls that start the
+ * ring over, and after every push every pin a reader could hold and more
+ * (last - 70 .. last + 3), each checked against the contract's window
+ * recomputed from a copy of every value pushed.
+ */
+#define SHADOW 4096
+
+struct shadow {
+	uint64_t sent[SHADOW], recv[SHADOW]; /* by sample % SHADOW */
+	uint32_t start; /* first sample since the last vn_ring_init */
+};
+
+static uint64_t rng;
+
+static uint64_t rnd64(void)
+{
+	rng = mix(rng);
+	return rng;
+}
+
+/* The next value of a run in one of several shapes. */
+static uint64_t pattern_value(int shape, uint32_t s, uint64_t *state)
+{
+	switch (shape) {
+	case 0: /* noise */
+		return rnd64() % 1000000007ULL;
+	case 1: /* falling: the maximum leaves with every push */
+		return *state > 0 ? --*state : 0;
+	case 2: /* ties: few distinct values, maxima repeat */
+		return rnd64() % 3;
+	case 3: /* constant */
+		return 42;
+	case 4: /* a spike now and then over a floor */
+		return rnd64() % 61 == 0 ? (1ULL << 50) + s : 7;
+	default: /* rising */
+		return ++*state;
+	}
+}
+
+static void shadow_summary(const struct shadow *sh, uint32_t lo, uint32_t hi,
+			   struct vn_summary *want)
+{
+	unsigned __int128 sent = 0, recv = 0;
+
+	memset(want, 0, sizeof(*want));
+	for (uint64_t i = lo; i <= hi; i++) {
+		uint64_t a = sh->sent[i % SHADOW], b = sh->recv[i % SHADOW];
+
+		want->sent_max = a > want->sent_max ? a : want->sent_max;
+		want->recv_max = b > want->recv_max ? b : want->recv_max;
+		sent += a;
+		recv += b;
+	}
+	want->sent_avg = (uint64_t)(sent / ((uint64_t)hi - lo + 1));
+	want->recv_avg = (uint64_t)(recv / ((uint64_t)hi - lo + 1));
+}
+
+static void check_all_pins(const struct vn_ring *r, const struct shadow *sh,
+			   uint32_t last)
+{
+	int64_t from = (int64_t)last - 70;
+	uint32_t first = last - sh->start >= VN_RING ? last - VN_RING + 1
+						      : sh->start;
+
+	/* The ring's own bounds, from the test's bookkeeping. */
+	assert_int_equal(r->last, last);
+	assert_int_equal(r->first, first);
+	for (int64_t pp = from < 0 ? 0 : from;
+	     pp <= (int64_t)last + 3 && pp <= UINT32_MAX; pp++) {
+		uint32_t p = (uint32_t)pp, lo, hi;
+		struct vn_summary got, want;
+
+		memset(&want, 0, sizeof(want));
+		if (ref_window(first, last, p, &lo, &hi))
+			shadow_summary(sh, lo, hi, &want);
+		memset(&got, 0xa5, sizeof(got));
+		vn_ring_summary(r, p, &got);
+		assert_summary(&got, &want, p);
+	}
+}
+
+static void test_summary_running_random(void **state)
+{
+	static const uint32_t starts[] = { 1, 2, 59, 1000, 123456,
+					   UINT32_MAX - 700 };
+	static struct shadow sh;
+
+	(void)state;
+	rng = 99;
+	for (size_t k = 0; k < ARRAY_SIZE(starts); k++) {
+		struct vn_ring r;
+		uint32_t s = starts[k];
+		uint64_t st_sent = 0, st_recv = 0;
+		int shape_sent = 0, shape_recv = 0;
+
+		vn_ring_init(&r);
+		sh.start = s;
+		for (int i = 0; i < 600; i++, s++) {
+			struct vn_row row;
+
+			if (rnd64() % 40 == 0) {
+				shape_sent = (int)(rnd64() % 6);
+				shape_recv = (int)(rnd64() % 6);
+				st_sent = 1000 + rnd64() % 100;
+				st_recv = 1000 + rnd64() % 100;
+			}
+			if (i > 0 && rnd64() % 150 == 0 &&
+			    UINT32_MAX - s > 400) {
+				/* a stall: the ring starts over further on */
+				s += (uint32_t)(rnd64() % 200);
+				vn_ring_init(&r);
+				sh.start = s;
+			}
+			memset(&row, 0, sizeof(row));
+			row.sample = s;
+			row.a.bytes_sent = pattern_value(shape_sent, s,
+							 &st_sent);
+			row.a.bytes_recv = pattern_value(shape_recv, s,
+							 &st_recv);
+			sh.sent[s % SHADOW] = row.a.bytes_sent;
+			sh.recv[s % SHADOW] = row.a.bytes_recv;
+			assert_int_equal(vn_ring_push(&r, &row), 0);
+			check_all_pins(&r, &sh, s);
+			if (s == UINT32_MAX)
+				break;
+		}
+	}
+}
+
+/*
  * Run vn_ring_summary(r, p) in a child that gets SIGALRM after a few
  * seconds, so that a summary that never returns fails this test instead
  * of hanging the whole binary. Returns false when the child did not
@@ -828,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_summary_large),
 		cmocka_unit_test(test_summary_sweep),
 		cmocka_unit_test(test_summary_last_sample_number),
+		cmocka_unit_test(test_summary_running_random),
 		cmocka_unit_test(test_pinned_reader_survives_four_pushes),
 		cmocka_unit_test(test_clock_round_trip),
 		cmocka_unit_test(test_clock_wraps_at_64),

@@ -67,6 +67,8 @@ struct tab {
 	size_t n;
 	uint32_t pinned;
 	const struct vn_cols *cols;
+	/* over rows[0..n), or NULL: ask() builds one for each question */
+	const struct vn_idxmap *map;
 };
 
 /* ---- printing, for failure messages ---- */
@@ -93,10 +95,47 @@ static const char *fmt_req(char *buf, size_t size, unsigned col,
 	return fmt_oid(buf, size, oid, len + 1);
 }
 
+typedef int (*view_fn)(const struct vn_oidview *v, uint32_t pinned,
+		       const struct vn_cols *cols, unsigned col,
+		       const vn_oid *suffix, size_t len, struct vn_inst *out);
+
+static view_fn view_of(lookup_fn fn)
+{
+	if (fn == vn_table_get)
+		return vn_table_get_view;
+	if (fn == vn_table_next)
+		return vn_table_next_view;
+	if (fn == vn_hist_get)
+		return vn_hist_get_view;
+	return vn_hist_next_view;
+}
+
+/*
+ * Every question is asked twice: of the bare rows[] (binary search) and
+ * of a view with an index map over them, which must answer the same.
+ */
 static int ask(lookup_fn fn, const struct tab *t, unsigned col,
 	       const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
-	return fn(t->rows, t->n, t->pinned, t->cols, col, suffix, len, out);
+	struct vn_idxmap map = { 0 };
+	struct vn_oidview v = { t->rows, t->n, t->map ? t->map : &map };
+	struct vn_inst vout = { 0 };
+	int got = fn(t->rows, t->n, t->pinned, t->cols, col, suffix, len, out);
+	int vgot;
+
+	if (!t->map)
+		assert_int_equal(vn_idxmap_build(&map, t->rows, t->n), 0);
+	vgot = view_of(fn)(&v, t->pinned, t->cols, col, suffix, len, &vout);
+	vn_idxmap_free(&map);
+	if (vgot != got ||
+	    (got && (vout.col != out->col || vout.pos != out->pos ||
+		     vout.sample != out->sample)))
+		fail_msg("with an index map: %d (col %u pos %zu sample %u), "
+			 "without: %d (col %u pos %zu sample %u)",
+			 vgot, vout.col, vout.pos, vout.sample, got,
+			 got ? out->col : 0, got ? out->pos : 0,
+			 got ? out->sample : 0);
+	return got;
 }
 
 /* ---- the brute-force reference ---- */
@@ -358,7 +397,7 @@ static void test_table_next_cases(void **state)
 		{ 18, 1, { 1 }, NONE },
 		{ UINT_MAX, 0, { 0 }, NONE },
 	};
-	struct tab t = { two_rows, 2, 71, &table_cols };
+	struct tab t = { two_rows, 2, 71, &table_cols, NULL };
 
 	(void)state;
 	RUN(TABLE, 0, &t, c);
@@ -375,7 +414,7 @@ static void test_table_next_wide(void **state)
 		{ 2, 1, { (TWO32 << 8) + 3 }, HIT(3, 3, 0) },
 		{ 17, 1, { TWO32 }, NONE },
 	};
-	struct tab t = { two_rows, 2, 71, &table_cols };
+	struct tab t = { two_rows, 2, 71, &table_cols, NULL };
 
 	RUN(TABLE, 0, &t, c);
 #endif
@@ -407,7 +446,7 @@ static void test_table_get_cases(void **state)
 		{ 2, 1, { (TWO32 << 4) + 7 }, NONE },
 #endif
 	};
-	struct tab t = { two_rows, 2, 71, &table_cols };
+	struct tab t = { two_rows, 2, 71, &table_cols, NULL };
 
 	(void)state;
 	RUN(TABLE, 1, &t, c);
@@ -457,7 +496,7 @@ static void test_hist_next_cases(void **state)
 		{ 9, 0, { 0 }, NONE },
 		{ UINT_MAX, 2, { 3, 12 }, NONE },
 	};
-	struct tab t = { two_rows, 2, 71, &hist_cols };
+	struct tab t = { two_rows, 2, 71, &hist_cols, NULL };
 
 	(void)state;
 	RUN(HIST, 0, &t, c);
@@ -476,7 +515,7 @@ static void test_hist_next_wide(void **state)
 		{ 2, 2, { 7, TWO32 + 20 }, HIT(3, 3, 12) },
 		{ 8, 2, { 7, TWO32 }, NONE },
 	};
-	struct tab t = { two_rows, 2, 71, &hist_cols };
+	struct tab t = { two_rows, 2, 71, &hist_cols, NULL };
 
 	RUN(HIST, 0, &t, c);
 #endif
@@ -514,7 +553,7 @@ static void test_hist_get_cases(void **state)
 		{ 2, 2, { TWO32 + 7, TWO32 + 71 }, NONE },
 #endif
 	};
-	struct tab t = { two_rows, 2, 71, &hist_cols };
+	struct tab t = { two_rows, 2, 71, &hist_cols, NULL };
 
 	(void)state;
 	RUN(HIST, 1, &t, c);
@@ -530,8 +569,8 @@ static void test_empty(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
-		struct tab t = { NULL, 0, pinned[i], &table_cols };
-		struct tab h = { NULL, 0, pinned[i], &hist_cols };
+		struct tab t = { NULL, 0, pinned[i], &table_cols, NULL };
+		struct tab h = { NULL, 0, pinned[i], &hist_cols, NULL };
 
 		assert_int_equal(ask(vn_table_next, &t, 0, s, 0, &out), 0);
 		assert_int_equal(ask(vn_table_next, &t, 2, s, 1, &out), 0);
@@ -567,8 +606,8 @@ static void test_single_row(void **state)
 		{ 2, 2, { 5, 100 }, HIT(2, 5, 100) },
 		{ 2, 2, { 5, 101 }, NONE },
 	};
-	struct tab t = { rows, 1, 100, &table_cols };
-	struct tab h = { rows, 1, 100, &hist_cols };
+	struct tab t = { rows, 1, 100, &table_cols, NULL };
+	struct tab h = { rows, 1, 100, &hist_cols, NULL };
 
 	(void)state;
 	RUN(TABLE, 0, &t, tnext);
@@ -625,8 +664,8 @@ static void test_invisible_rows(void **state)
 		{ 2, 2, { 9, 101 }, NONE },
 		{ 2, 2, { 9, 95 }, HIT(2, 9, 95) },
 	};
-	struct tab t = { mixed_rows, 7, 100, &table_cols };
-	struct tab h = { mixed_rows, 7, 100, &hist_cols };
+	struct tab t = { mixed_rows, 7, 100, &table_cols, NULL };
+	struct tab h = { mixed_rows, 7, 100, &hist_cols, NULL };
 
 	(void)state;
 	RUN(TABLE, 0, &t, tnext);
@@ -669,8 +708,8 @@ static void test_young_agent(void **state)
 		{ 2, 0, { 0 }, HIT(2, 1, 2) },
 		{ 2, 2, { 1, 1 }, HIT(2, 1, 2) },
 	};
-	struct tab h = { rows, 3, 5, &hist_cols };
-	struct tab t = { rows, 3, 5, &table_cols };
+	struct tab h = { rows, 3, 5, &hist_cols, NULL };
+	struct tab t = { rows, 3, 5, &table_cols, NULL };
 
 	(void)state;
 	RUN(HIST, 0, &h, hnext5);
@@ -713,8 +752,8 @@ static void test_far_pinned(void **state)
 		{ 2, 2, { 3, 0xfffffff0U }, HIT(3, 2, 0xffffffc4U) },
 		{ 8, 2, { 3, 0xfffffff0U }, NONE },
 	};
-	struct tab t = { rows, 1, 1000, &table_cols };
-	struct tab h = { rows, 1, 1000, &hist_cols };
+	struct tab t = { rows, 1, 1000, &table_cols, NULL };
+	struct tab h = { rows, 1, 1000, &hist_cols, NULL };
 
 	(void)state;
 	RUN(TABLE, 0, &t, tnext);
@@ -731,9 +770,9 @@ static void test_cols_edges(void **state)
 	static const struct vn_cols top = { UINT_MAX - 1, UINT_MAX };
 	static const struct vn_cols one = { 3, 3 };
 	static const vn_oid s[] = { 7, 71 };
-	struct tab b = { two_rows, 2, 71, &bad };
-	struct tab t = { two_rows, 2, 71, &top };
-	struct tab o = { two_rows, 2, 71, &one };
+	struct tab b = { two_rows, 2, 71, &bad, NULL };
+	struct tab t = { two_rows, 2, 71, &top, NULL };
+	struct tab o = { two_rows, 2, 71, &one, NULL };
 	struct vn_inst out;
 
 	(void)state;
@@ -815,8 +854,8 @@ static void test_walk(void **state)
 	(void)state;
 	/* every pinned value from an agent just started to long after */
 	for (uint32_t p = 0; p <= 240; p++) {
-		struct tab t = { walk_rows, n, p, &table_cols };
-		struct tab h = { walk_rows, n, p, &hist_cols };
+		struct tab t = { walk_rows, n, p, &table_cols, NULL };
+		struct tab h = { walk_rows, n, p, &hist_cols, NULL };
 
 		walk(TABLE, &t, 0);
 		walk(TABLE, &t, t.cols->mincol - 1);
@@ -833,8 +872,9 @@ static void test_walk_large(void **state)
 {
 	size_t n = 40000;
 	struct vn_oidrow *rows = calloc(n, sizeof(*rows));
-	struct tab t = { rows, n, 1000, &table_cols };
-	struct tab h = { rows, 2000, 1000, &hist_cols };
+	struct vn_idxmap tmap = { 0 }, hmap = { 0 };
+	struct tab t = { rows, n, 1000, &table_cols, &tmap };
+	struct tab h = { rows, 2000, 1000, &hist_cols, &hmap };
 
 	(void)state;
 	assert_non_null(rows);
@@ -843,8 +883,12 @@ static void test_walk_large(void **state)
 		rows[i].first = 900 + (uint32_t)(i % 50);
 		rows[i].last = 1003;
 	}
+	assert_int_equal(vn_idxmap_build(&tmap, rows, n), 0);
+	assert_int_equal(vn_idxmap_build(&hmap, rows, 2000), 0);
 	walk(TABLE, &t, 0);
 	walk(HIST, &h, 0);
+	vn_idxmap_free(&tmap);
+	vn_idxmap_free(&hmap);
 	free(rows);
 }
 
@@ -994,7 +1038,7 @@ static void test_random_vs_reference(void **state)
 		enum which w = (round & 1) ? HIST : TABLE;
 		uint32_t pinned = rnd_pinned();
 		size_t n = rnd_table(rows, pinned);
-		struct tab t = { rows, n, pinned, &cols };
+		struct tab t = { rows, n, pinned, &cols, NULL };
 
 		rnd_cols(&cols);
 		ref_build(w, &t, &ref);
@@ -1043,12 +1087,176 @@ static void test_random_walks(void **state)
 	for (int round = 0; round < 300; round++) {
 		uint32_t pinned = rnd_pinned();
 		size_t n = rnd_table(rows, pinned);
-		struct tab t = { rows, n, pinned, &table_cols };
-		struct tab h = { rows, n, pinned, &hist_cols };
+		struct tab t = { rows, n, pinned, &table_cols, NULL };
+		struct tab h = { rows, n, pinned, &hist_cols, NULL };
 
 		walk(TABLE, &t, 0);
 		walk(HIST, &h, 1);
 	}
+}
+
+/* ---- the index map (vn_idxmap) against a linear search ---- */
+
+/* Position of key in rows[0..n) by looking at every row, or n. */
+static size_t brute_find(const struct vn_oidrow *rows, size_t n, vn_oid key)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((vn_oid)rows[i].index == key)
+			return i;
+	return n;
+}
+
+/* Every index, its neighbours and the keys no row can have. */
+static void check_map(const struct vn_idxmap *m, const struct vn_oidrow *rows,
+		      size_t n)
+{
+	struct vn_oidview v = { rows, n, m };
+	static const vn_oid odd[] = { 0, 1, 2, MAXIDX, TWO31, MAX32,
+#if WIDE_OID
+				      TWO32, TWO32 + 1, TWO32 + 2,
+#endif
+				      ULONG_MAX };
+
+	/* At most half full, so a probe always ends. */
+	assert_non_null(m->slots);
+	assert_true(m->cap >= 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		for (int d = -1; d <= 1; d++) {
+			vn_oid key = (vn_oid)rows[i].index + (vn_oid)(long)d;
+			size_t want = brute_find(rows, n, key);
+			size_t got = vn_oidview_find(&v, key);
+
+			if (got != want)
+				fail_msg("n %zu: key %lu at %zu, want %zu", n,
+					 key, got, want);
+		}
+#if WIDE_OID
+		/* 2^32 + index must not alias index */
+		assert_int_equal(vn_oidview_find(&v, TWO32 + rows[i].index), n);
+#endif
+	}
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+		assert_int_equal(vn_oidview_find(&v, odd[i]),
+				 brute_find(rows, n, odd[i]));
+}
+
+/* A sorted set of n indexes drawn in one of several shapes. */
+static size_t rnd_index_set(struct vn_oidrow *rows, size_t max)
+{
+	size_t n = (size_t)rnd_below(max + 1);
+	uint32_t step = 1 + (uint32_t)rnd_below(4);
+	uint32_t idx;
+
+	switch (rnd_below(5)) {
+	case 0: /* dense from 1, as a young state file gives */
+		idx = 1;
+		break;
+	case 1: /* at the top of the index space */
+		idx = 0x7fffffffU - (uint32_t)n * 4;
+		break;
+	case 2: /* multiples of a power of two: a poor hash collides */
+		step = 1u << (8 + rnd_below(12));
+		if ((uint64_t)n * step > 0x7fffffffULL)
+			n = 0x7fffffffU / step;
+		idx = step;
+		break;
+	default: /* somewhere, with gaps */
+		idx = 1 + (uint32_t)rnd_below(1000000);
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i].index = idx;
+		rows[i].first = 1;
+		rows[i].last = 1;
+		idx += step;
+		if (step < 256 && rnd_below(6) == 0)
+			idx += (uint32_t)rnd_below(50); /* a hole */
+	}
+	return n;
+}
+
+static void test_idxmap_vs_linear(void **state)
+{
+	static struct vn_oidrow rows[1500];
+	struct vn_idxmap map = { 0 };
+
+	(void)state;
+	rng_state = 4242;
+	/* One map object rebuilt over and over, growing and shrinking. */
+	for (int round = 0; round < 300; round++) {
+		size_t n = rnd_index_set(rows, round % 50 == 0 ? 1500 : 70);
+
+		assert_int_equal(vn_idxmap_build(&map, rows, n), 0);
+		check_map(&map, rows, n);
+	}
+	vn_idxmap_free(&map);
+	assert_null(map.slots);
+	assert_int_equal(map.cap, 0);
+}
+
+/*
+ * Networks come and go one at a time, as in the store: after each insert
+ * or remove the map is rebuilt and must find exactly what a linear search
+ * finds.
+ */
+static void test_idxmap_insert_remove(void **state)
+{
+	static struct vn_oidrow rows[300];
+	struct vn_idxmap map = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	rng_state = 777;
+	for (int step = 0; step < 1500; step++) {
+		if (n < 300 && (n == 0 || rnd_below(100) < 55)) {
+			/* a new index: mostly fresh at the top, some anywhere */
+			uint32_t idx = rnd_below(4) ? (uint32_t)(step + 1)
+						    : 1 + (uint32_t)rnd_below(
+							      0x7ffffffeU);
+			size_t at = 0;
+
+			while (at < n && rows[at].index < idx)
+				at++;
+			if (at < n && rows[at].index == idx)
+				continue;
+			memmove(&rows[at + 1], &rows[at],
+				(n - at) * sizeof(*rows));
+			rows[at].index = idx;
+			rows[at].first = 1;
+			rows[at].last = 1;
+			n++;
+		} else {
+			size_t at = (size_t)rnd_below(n);
+
+			memmove(&rows[at], &rows[at + 1],
+				(n - at - 1) * sizeof(*rows));
+			n--;
+		}
+		assert_int_equal(vn_idxmap_build(&map, rows, n), 0);
+		check_map(&map, rows, n);
+	}
+	vn_idxmap_free(&map);
+}
+
+/* No map (or one whose allocation failed): the same answers, searched. */
+static void test_idxmap_absent(void **state)
+{
+	static const struct vn_oidrow rows[] = {
+		{ 3, 1, 1 }, { 9, 1, 1 }, { 0x7fffffff, 1, 1 },
+	};
+	struct vn_idxmap none = { 0 };
+	struct vn_oidview bare = { rows, 3, NULL };
+	struct vn_oidview empty = { rows, 3, &none };
+
+	(void)state;
+	for (vn_oid key = 0; key < 12; key++) {
+		assert_int_equal(vn_oidview_find(&bare, key),
+				 brute_find(rows, 3, key));
+		assert_int_equal(vn_oidview_find(&empty, key),
+				 brute_find(rows, 3, key));
+	}
+	assert_int_equal(vn_oidview_find(&bare, 0x7fffffff), 2);
+	assert_int_equal(vn_oidview_find(&empty, MAX32), 3);
 }
 
 /* ---- where a request falls against a table (vn_table_locate) ---- */
@@ -1115,6 +1323,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_locate),
+		cmocka_unit_test(test_idxmap_vs_linear),
+		cmocka_unit_test(test_idxmap_insert_remove),
+		cmocka_unit_test(test_idxmap_absent),
 		cmocka_unit_test(test_table_next_cases),
 		cmocka_unit_test(test_table_next_wide),
 		cmocka_unit_test(test_table_get_cases),

@@ -336,6 +336,82 @@ static void test_remove(void **state)
 }
 
 /* rows[pos] follows the ring only when synced (the sampler does it). */
+/*
+ * Networks come and go at random, as bridges do: after every insert and
+ * remove, vn_store_find (the index map) and oidnext's view of the store
+ * must agree with a linear search of nets[], for every index present,
+ * its neighbours and indexes long gone.
+ */
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void check_find_vs_linear(const struct vn_store *s, uint32_t key)
+{
+	struct vn_oidview v = vn_store_view(s);
+	size_t want = s->n, pos = SIZE_MAX;
+	struct vn_net *net;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->nets[i]->index == key)
+			want = i;
+	net = vn_store_find(s, key, &pos);
+	assert_int_equal(vn_oidview_find(&v, key), want);
+	if (want == s->n) {
+		assert_null(net);
+		assert_int_equal(pos, SIZE_MAX);
+		return;
+	}
+	assert_ptr_equal(net, s->nets[want]);
+	assert_int_equal(pos, want);
+}
+
+static void test_find_through_churn(void **state)
+{
+	static uint32_t gone[4096];
+	size_t ngone = 0;
+	uint32_t next = 1;
+	struct vn_store s;
+
+	(void)state;
+	rng = 88172645463325252ULL;
+	assert_int_equal(vn_store_init(&s), 0);
+	for (int step = 0; step < 2500; step++) {
+		if (s.n == 0 || (s.n < 400 && rnd() % 100 < 60)) {
+			/* mostly the next new index; now and then the top */
+			uint32_t idx = rnd() % 8 ? next++
+						 : MAX_INDEX - (uint32_t)(rnd() % 64);
+
+			if (vn_store_find(&s, idx, NULL))
+				continue;
+			insert_ok(&s, mknet(idx, 1, (uint32_t)(rnd() % 3)));
+		} else {
+			size_t pos = (size_t)(rnd() % s.n);
+			struct vn_net *net = vn_store_remove(&s, pos);
+
+			if (ngone < ARRAY_SIZE(gone))
+				gone[ngone++] = net->index;
+			freenet(net);
+		}
+		check_mirror(&s);
+		for (size_t i = 0; i < s.n; i++) {
+			check_find_vs_linear(&s, s.nets[i]->index);
+			check_find_vs_linear(&s, s.nets[i]->index + 1);
+		}
+		for (size_t i = 0; i < ngone; i += 1 + ngone / 32)
+			check_find_vs_linear(&s, gone[i]);
+		check_find_vs_linear(&s, 0);
+		check_find_vs_linear(&s, UINT32_MAX);
+	}
+	vn_store_free(&s);
+}
+
 static void test_sync_row(void **state)
 {
 	struct vn_store s;
@@ -569,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_insert_duplicate),
 		cmocka_unit_test(test_find_and_pos),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_find_through_churn),
 		cmocka_unit_test(test_sync_row),
 		cmocka_unit_test(test_pin_steps),
 		cmocka_unit_test(test_pin_keeps_window_intact),
