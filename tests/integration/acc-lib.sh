@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # tests/integration/acc-lib.sh: helpers shared by the accounting tests
-# (accuracy.sh, stall.sh, churn.sh, restart.sh).  Sourced after tests/lib.sh,
+# (accuracy.sh, stall.sh, stall-dump.sh, churn.sh; master.sh uses acc_bridge_br0
+# and acc_odd_rows).  Sourced after tests/lib.sh,
 # never run by itself; it only adds functions and constants, and uses lib.sh's
 # tracking (_vnet_track) so that cleanup stops everything it starts.
 #
@@ -11,6 +12,10 @@
 # payload; no preamble, no FCS, no padding (veths never pad short frames).
 # So one datagram of ACC_LEN payload bytes is ACC_LEN + 42 bytes on the wire.
 #
+#   acc_bridge_br0             switch namespace, watchdog, br0 with hosts ACC_H1, ACC_H2
+#   acc_agent_br0 [CONF...]    the agent serving br0 (vnetIndex ACC_BR0)
+#   acc_snapshot L N NET IDX...  A or B: one PDU of the totals N samples on (ACC_SNAP)
+#   acc_walk_window FILE A B   walk the history; the window A+1..B is still visible
 #   acc_json_flat FILE         iperf3's JSON as "path<TAB>value" lines
 #   acc_json FILE PATH...      the first PATH present in FILE
 #   acc_iperf_server HOST      iperf3 -s -1 -J in HOST (one test, then it exits)
@@ -20,6 +25,7 @@
 #   acc_retry S CMD...         CMD until it succeeds, for up to S seconds
 #   acc_wait_sample N          wait until vnetCurrentSample >= N
 #   acc_rows FILE IDX COL      "sample<TAB>value" of one history column
+#   acc_row_value FILE IDX COL S      the value of row S
 #   acc_window_rows FILE IDX COL A B  the rows A..B (fails if one is missing)
 #   acc_sum / acc_pct / acc_within    arithmetic on big numbers (awk)
 #   acc_row_times FILE IDX     when each row ended (readable and epoch)
@@ -31,6 +37,14 @@
 #                              each row holds one second of the stream within
 #                              5 % (or ACC_TOL %, or only not above: ACC_UPPER=1),
 #                              unless machine load explains it with evidence
+#   acc_check_window NET FILE IDX A B DS DR COL...  no hole; rows add up to the totals
+#   acc_check_iperf NET PCT DS DR     the totals (and packet rows) against iperf3
+#   acc_check_run NET FILE IDX A B COLS [SKIP...]  the stream's steady seconds
+#   acc_odd_rows FILE IDX A B [G1 G2] rows not valid(1) that no machine stall explains
+#   acc_stop_run FILE IDX A B TS TC   the interpolated rows of a SIGSTOP of the agent
+#   acc_check_stop_run NET FILE IDX A B TS TC STOP_S   ... found and checked
+#   acc_check_stop_rows NET FILE IDX COL...  they hold k seconds of the stream
+#   acc_tick_work S            how long the tick that wrote sample S took (ms)
 
 # shellcheck disable=SC2034  # constants for the scripts that source this file
 {
@@ -43,6 +57,76 @@
 }
 ACC_SERVER_PID="" ACC_CLIENT_PID="" ACC_CLIENT_T0="" ACC_CLIENT_T1=""
 ACC_PKTS="" ACC_BYTES="" ACC_WIRE="" ACC_SRV_PKTS="" ACC_SRV_LOST=""
+# shellcheck disable=SC2034  # for the scripts that source this file
+declare -A ACC_COL_NAME=([4]=BytesSent [5]=BytesReceived [6]=PacketsSent [7]=PacketsReceived [8]=PacketsDropped)
+
+# ---------------------------------------------------------------- the stage and the window
+
+# acc_bridge_br0: the switch namespace, the watchdog and bridge br0 with two
+# ports, each leading to a host namespace: ACC_H1 (the stream's sender) and
+# ACC_H2 (its receiver).  Starts neither snmpd nor the agent: a test may want
+# them earlier, later or with other settings.
+ACC_H1="" ACC_H2=""
+acc_bridge_br0() {
+	vnet_netns_create
+	vnet_watchdog_start
+	vnet_bridge_add br0 2
+	ACC_H1=$(vnet_host_of br0 1)
+	ACC_H2=$(vnet_host_of br0 2)
+}
+
+# acc_agent_br0 [CONFIG-LINE...]: start the agent (vnet_agent_start), wait until
+# it serves br0 alone; ACC_BR0: br0's vnetIndex.  Dies unless VNET_AGENT_PID
+# is the agent's own pid (it is exec'ed by env and ip netns exec), which the
+# tests that SIGSTOP it rely on.
+ACC_BR0=""
+acc_agent_br0() {
+	local comm
+	vnet_agent_start "$@"
+	vnet_wait_networks 1
+	ACC_BR0=$(vnet_index_of br0)
+	[[ -n $ACC_BR0 ]] || vnet_die "br0 is not in vnetTable"
+	comm=$(cat "/proc/$VNET_AGENT_PID/comm" 2>/dev/null || true)
+	[[ $comm == vnet-agentx ]] || vnet_die "pid $VNET_AGENT_PID is '$comm', not the agent"
+}
+
+# acc_snapshot LABEL N NET IDX [NET IDX...]: wait until N more samples are
+# complete, then read vnetCurrentSample and the totals of each IDX in ONE PDU
+# (acc_snap), so that they describe the same instant.  ACC_SNAP: "cur s1 r1
+# s2 r2 ...".  LABEL (A: before the run, B: after it) only names it in the
+# log and in the errors.  N = 1 before a run: the next sample begins a
+# second; N = 2 after it: the second the last frame crossed in is surely
+# sampled.  Each read is tried for 30 s (acc_retry: snmpd cannot answer while
+# another process holds RTNL).
+ACC_SNAP=""
+acc_snapshot() {
+	local label=$1 ahead=$2 c totals="" i=0
+	shift 2
+	c=$(acc_retry 30 vval "$VNET_OID_CURRENT") ||
+		vnet_die "vnetCurrentSample cannot be read before $label (the agent does not answer)"
+	acc_wait_sample $((c + ahead))
+	local -a nets=() idxs=() v
+	while (($# >= 2)); do
+		nets+=("$1") idxs+=("$2")
+		shift 2
+	done
+	ACC_SNAP=$(acc_retry 30 acc_snap "${idxs[@]}") || vnet_die "reading the totals at $label failed"
+	read -r -a v <<<"$ACC_SNAP"
+	for ((i = 0; i < ${#nets[@]}; i++)); do
+		totals+=", ${nets[i]} sent/received total ${v[2 * i + 1]}/${v[2 * i + 2]}"
+	done
+	vnet_log "$label: sample ${v[0]}$totals"
+}
+
+# acc_walk_window FILE A B: the whole vnetHistoryTable into FILE (a parsed
+# walk, tried for 30 s), and the check that the window A+1..B is at most 60 s
+# long, so that every one of its rows is still in the history.
+acc_walk_window() {
+	local file=$1 a=$2 b=$3
+	acc_retry 30 vwalk -Ox "$VNET_OID_HENTRY" >"$file" || vnet_die "walking vnetHistoryTable failed"
+	vnet_assert_cmp "the window A+1..B ($((a + 1))..$b) is at most 60 s: every row is still visible" \
+		$((b - a)) -le 60
+}
 
 # ---------------------------------------------------------------- iperf3 JSON
 
@@ -237,6 +321,9 @@ acc_wait_sample() {
 
 # acc_rows FILE IDX COL: "sample<TAB>value" of history column COL of network IDX.
 acc_rows() { vnet_history_rows "$2" "$3" "$1"; }
+
+# acc_row_value FILE IDX COL S: the value of history column COL in row S ("" if none).
+acc_row_value() { acc_rows "$1" "$2" "$3" | awk -F'\t' -v s="$4" '$1 == s { print $2 }'; }
 
 # acc_window_rows FILE IDX COL A B: the rows A..B of that column, in order;
 # fails (printing what is missing) unless every one of them is there.
@@ -438,4 +525,211 @@ acc_check_steady() {
 	vnet_fail "$desc (worst $ACC_WORST)" "${details[@]}" \
 		"watchdog stalls >= 0.2 s: $(acc_stalls 0.2)" \
 		"${excused:+passed: $excused}"
+}
+
+# ---------------------------------------------------------------- the window as a whole
+
+# acc_check_window NET FILE IDX A B DSENT DRECV COL...: in the parsed walk FILE,
+# every history column COL of network IDX has each row A..B, consecutive (one
+# check: "no hole"), and the rows of vnetHistoryBytesSent/Received (COL 4
+# and 5, where listed) add up exactly to DSENT/DRECV, the change of
+# vnetBytesSentTotal/ReceivedTotal from A to B (read with the samples in one
+# PDU: acc_snapshot).  For each complete column, ACC_ROWS[COL] holds its rows
+# A..B ("sample<TAB>value") and ACC_SUM[COL] their sum (COL 4 and up).
+declare -A ACC_ROWS=() ACC_SUM=()
+acc_check_window() {
+	local net=$1 file=$2 idx=$3 a=$4 b=$5 col rows hole="" sent=$6 recv=$7
+	shift 7
+	ACC_ROWS=() ACC_SUM=()
+	for col in "$@"; do
+		if ! rows=$(acc_window_rows "$file" "$idx" "$col" "$a" "$b"); then
+			hole+=" column $col: ${rows##*$'\n'};" # what is missing, not the rows there
+			continue
+		fi
+		ACC_ROWS[$col]=$rows
+		((col < 4)) || ACC_SUM[$col]=$(acc_sum <<<"$rows")
+	done
+	vnet_assert_eq "$net: no hole: every sample $a..$b has its row, in columns $*" "" "$hole"
+	local -A tot=([4]=$sent [5]=$recv)
+	for col in 4 5; do
+		[[ -n ${ACC_SUM[$col]:-} ]] || continue
+		vnet_assert_eq "$net: the rows $a..$b of vnetHistory${ACC_COL_NAME[$col]} add up to the change of its total" \
+			"${tot[$col]}" "${ACC_SUM[$col]}"
+	done
+}
+
+# acc_check_iperf NET PCT DSENT DRECV: the change of vnetBytesSentTotal and
+# vnetBytesReceivedTotal over the run (DSENT, DRECV) is iperf3's wire bytes
+# (ACC_WIRE, after acc_iperf_wait) within PCT %, and so is the sum of the
+# packet columns' rows (ACC_SUM[6], ACC_SUM[7] from acc_check_window, where
+# it read them) against its datagram count.  What the totals hold besides the
+# datagrams (iperf3's TCP control connection, its UDP "connect" datagrams,
+# ARP) is a few kB, and named.
+acc_check_iperf() {
+	local net=$1 pct=$2 col err desc
+	local -A tot=([4]=$3 [5]=$4)
+	for col in 4 5; do
+		err=$(acc_pct "${tot[$col]}" "$ACC_WIRE")
+		desc="$net: vnet${ACC_COL_NAME[$col]}Total moved by iperf3's $ACC_PKTS datagrams x $((ACC_LEN + ACC_HDR)) B within $pct %"
+		if acc_within "${tot[$col]}" "$ACC_WIRE" "$pct"; then
+			vnet_pass "$desc (${tot[$col]} B vs $ACC_WIRE B: $err %, $((tot[$col] - ACC_WIRE)) B besides the datagrams: control traffic and ARP)"
+		else
+			vnet_fail "$desc" "agent: ${tot[$col]} B, iperf3: $ACC_WIRE B ($err %)" \
+				"iperf3 server: $ACC_SRV_PKTS datagrams, $ACC_SRV_LOST of them lost"
+		fi
+	done
+	for col in 6 7; do
+		[[ -n ${ACC_SUM[$col]:-} ]] || continue
+		err=$(acc_pct "${ACC_SUM[$col]}" "$ACC_PKTS")
+		desc="$net: vnetHistory${ACC_COL_NAME[$col]} over the run = iperf3's datagram count within $pct %"
+		if acc_within "${ACC_SUM[$col]}" "$ACC_PKTS" "$pct"; then
+			vnet_pass "$desc (${ACC_SUM[$col]} vs $ACC_PKTS: $err %)"
+		else
+			vnet_fail "$desc" "agent: ${ACC_SUM[$col]} packets, iperf3: $ACC_PKTS ($err %)"
+		fi
+	done
+}
+
+# acc_check_run NET FILE IDX A B COLS [SKIP...]: the stream shows in the rows
+# A..B (acc_run_bounds; a failure if it does not), and each of its steady
+# seconds, all but its first and its last (which it only partly fills), holds
+# one second of it in every column of the list COLS ("4 5 6 7"), but the
+# samples SKIP (acc_check_steady).  ACC_RUN: "FIRST LAST", the seconds the
+# stream shows in ("" if none); ACC_WORSTS[COL]: the worst steady second of COL.
+ACC_RUN=""
+declare -A ACC_WORSTS=()
+acc_check_run() {
+	local net=$1 file=$2 idx=$3 a=$4 b=$5 cols=$6 col first last
+	shift 6
+	ACC_WORSTS=()
+	if ! ACC_RUN=$(acc_run_bounds "$file" "$idx" "$a" "$b"); then
+		ACC_RUN=""
+		vnet_fail "$net: the stream shows in the history" "no row of $a..$b holds $((ACC_WIRE_RATE / 10)) bytes (a tenth of a second of it)"
+		return 0
+	fi
+	read -r first last <<<"$ACC_RUN"
+	vnet_log "the stream shows in samples $first..$last"
+	for col in $cols; do
+		acc_check_steady "$net" "$file" "$idx" "$col" $((first + 1)) $((last - 1)) "$@"
+		ACC_WORSTS[$col]=$ACC_WORST
+	done
+}
+
+# ---------------------------------------------------------------- row status
+
+# acc_odd_rows FILE IDX A B [G1 G2]: ACC_ODD: the rows A..B (but G1..G2) of
+# network IDX that are not valid(1), as " S(missing)" or " S(status 'X')"
+# ("" if none), except interpolated(2) rows that a stall of the whole machine
+# explains: one the watchdog saw (>= 0.9 s) within 1.5 s of the row's end
+# (lib.sh's rule, as in vnet_check_status).  ACC_EXCUSED: how many those were;
+# ACC_STALLS: those stalls (vnet_stalls 0.9).
+ACC_ODD="" ACC_EXCUSED=0 ACC_STALLS=""
+acc_odd_rows() {
+	local file=$1 idx=$2 a=$3 b=$4 g1=${5:-} g2=${6:-} s st t
+	local -A status=() times=()
+	ACC_ODD="" ACC_EXCUSED=0
+	ACC_STALLS=$(vnet_stalls 0.9)
+	while IFS=$'\t' read -r s t; do status[$s]=$t; done < <(acc_rows "$file" "$idx" "$VNET_HCOL_STATUS")
+	while IFS=$'\t' read -r s t; do times[$s]=$t; done < <(acc_rows "$file" "$idx" "$VNET_HCOL_TIME")
+	for ((s = a; s <= b; s++)); do
+		[[ -z $g1 ]] || ((s < g1 || s > g2)) || continue
+		st=${status[$s]:-}
+		if [[ -z $st ]]; then
+			ACC_ODD+=" $s(missing)"
+		elif [[ $st == 2 ]] && t=$(vnet_dat_to_ds "${times[$s]:-}") && _vnet_in_stall "$t" "$ACC_STALLS"; then
+			ACC_EXCUSED=$((ACC_EXCUSED + 1))
+		elif [[ $st != 1 ]]; then
+			ACC_ODD+=" $s(status '$st')"
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- the agent stopped
+
+# acc_stop_run FILE IDX A B TS TC: "G1 G2", the run of consecutive
+# interpolated(2) rows among A..B with a row that ended while the agent was
+# stopped (TS..TC, deciseconds since the epoch, by vnetHistoryTime).  Fails
+# when there is none, printing the runs there are ("runs: G1..G2 ...", or
+# "runs: none").
+acc_stop_run() {
+	awk -F'\t' -v a="$3" -v b="$4" -v ts="$5" -v tc="$6" '
+		FNR == NR { st[$1] = $2; next }
+		{ ep[$1] = $3 * 10 }
+		END {
+			for (s = a; s <= b + 1; s++) {
+				if (s <= b && st[s] == 2) {
+					if (r1 == "") r1 = s
+					if ((s in ep) && ep[s] >= ts && ep[s] <= tc) hit = 1
+					continue
+				}
+				if (r1 != "" && hit) { print r1, s - 1; exit }
+				if (r1 != "") runs = runs " " r1 ".." s - 1
+				r1 = ""; hit = 0
+			}
+			print "runs:" (runs == "" ? " none" : runs)
+			exit 1
+		}' <(acc_rows "$1" "$2" "$VNET_HCOL_STATUS") <(acc_row_times "$1" "$2")
+}
+
+# acc_check_stop_run NET FILE IDX A B TS TC STOP_S: the agent was stopped
+# (SIGSTOP) from TS to TC (deciseconds since the epoch), STOP_S seconds: the
+# seconds it missed are one run of STOP_S..STOP_S+2 interpolated(2) rows
+# among A..B, one of which ended while it was stopped (acc_stop_run), and
+# every other row A..B is valid(1) (acc_odd_rows).  ACC_G1, ACC_G2: the run;
+# returns 1 (after a failure) when there is none.
+ACC_G1="" ACC_G2=""
+acc_check_stop_run() {
+	local net=$1 file=$2 idx=$3 a=$4 b=$5 ts=$6 tc=$7 stop=$8 run k
+	ACC_G1="" ACC_G2=""
+	if ! run=$(acc_stop_run "$file" "$idx" "$a" "$b" "$ts" "$tc"); then
+		vnet_fail "$net: the seconds the agent was stopped are interpolated(2) rows" \
+			"no run of interpolated rows in $a..$b ends a second while it was stopped ($run)" \
+			"agent tick log, k > 1: $(awk '$2 > 1' "$T/agent-ticks.log" | tr '\n' ';')"
+		return 1
+	fi
+	read -r ACC_G1 ACC_G2 <<<"$run"
+	k=$((ACC_G2 - ACC_G1 + 1))
+	vnet_log "interpolated rows: $ACC_G1..$ACC_G2 (k = $k); agent: $(acc_tick_info "$ACC_G2" 1)"
+	if ((k >= stop && k <= stop + 2)); then
+		vnet_pass "$net: the $stop s stop left one run of $k interpolated(2) rows ($ACC_G1..$ACC_G2)"
+	else
+		vnet_fail "$net: the $stop s stop leaves one run of $stop..$((stop + 2)) interpolated(2) rows" "rows $ACC_G1..$ACC_G2: $k"
+	fi
+	acc_odd_rows "$file" "$idx" "$a" "$b" "$ACC_G1" "$ACC_G2"
+	vnet_assert_eq "$net: every other row is valid(1) (interpolated only during a stall the watchdog saw)" "" "$ACC_ODD"
+}
+
+# acc_tick_work S: how long (ms) the agent's tick that wrote sample S took, by
+# its tick log ("" if the log does not show it).
+acc_tick_work() { awk -v s="$1" '$1 == s { printf "%.0f", $4 / 1e6 }' "$T/agent-ticks.log" 2>/dev/null || true; }
+
+# acc_check_stop_rows NET FILE IDX COL...: the k rows ACC_G1..ACC_G2 of the
+# stop (acc_check_stop_run) hold k seconds of the stream within 5 % in each
+# byte column COL (4, 5): the stream ran on while the agent was stopped, and
+# the agent splits what it read after SIGCONT at the newest grid point (the
+# part after it goes to the next row), so nothing is lost, doubled or moved
+# to the wrong second if it times the counters by when it read them.
+# ACC_STOP_PCT[COL]: the error of the k rows, in percent.
+declare -A ACC_STOP_PCT=()
+acc_check_stop_rows() {
+	local net=$1 file=$2 idx=$3 col n want desc work k=$((ACC_G2 - ACC_G1 + 1))
+	shift 3
+	ACC_STOP_PCT=()
+	for col in "$@"; do
+		n=$(acc_rows "$file" "$idx" "$col" | awk -F'\t' -v a="$ACC_G1" -v b="$ACC_G2" '$1 >= a && $1 <= b' | acc_sum)
+		want=$((k * ACC_WIRE_RATE))
+		ACC_STOP_PCT[$col]=$(acc_pct "$n" "$want")
+		desc="$net: the $k interpolated rows hold $k seconds of the stream within 5 % (vnetHistory${ACC_COL_NAME[$col]}, each $((n / k)) B)"
+		if acc_within "$n" "$want" 5; then
+			vnet_pass "$desc ($n B vs $want B, ${ACC_STOP_PCT[$col]} %)"
+			continue
+		fi
+		# The tick that wrote them: if it took longer than a second, the
+		# stop came while it ran, after (or while) it dumped the counters.
+		work=$(acc_tick_work "$ACC_G2")
+		vnet_fail "$desc" "$n B vs $want B (${ACC_STOP_PCT[$col]} %)" "agent: $(acc_tick_info "$ACC_G2" 2)" \
+			"row $((ACC_G2 + 1)), the first after them: $(acc_row_value "$file" "$idx" "$col" $((ACC_G2 + 1))) B" \
+			"watchdog stalls >= 0.2 s: $(acc_stalls 0.2)" \
+			"${work:+the tick that wrote them took $work ms}$( ((${work:-0} > 1000)) && echo ": SIGSTOP came inside it, so the counters it had read before the stop were timed after it")"
+	done
 }

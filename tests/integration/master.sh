@@ -23,6 +23,8 @@
 VNET_TEST_NAME=master
 # shellcheck source=tests/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=tests/integration/acc-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/acc-lib.sh"
 
 vnet_test_init
 vnet_need_root
@@ -87,30 +89,15 @@ walk_hist() {
 
 # check_span DESC FILE FROM TO: samples FROM..TO are all present in FILE's
 # status column and valid(1): interpolated(2) only within a machine stall the
-# watchdog saw (lib.sh's rule, as in vnet_check_status).
+# watchdog saw (acc_odd_rows: lib.sh's rule, as in vnet_check_status).
 check_span() {
-	local desc=$1 file=$2 from=$3 to=$4 bad="" excused=0 stalls smp st hex ds
-	local -A seen=() tm=()
-	stalls=$(vnet_stalls 0.9)
-	while IFS=$'\t' read -r smp st; do seen[$smp]=$st; done < <(vnet_history_rows "$IDX" "$VNET_HCOL_STATUS" "$file")
-	while IFS=$'\t' read -r smp hex; do tm[$smp]=$hex; done < <(vnet_history_rows "$IDX" "$VNET_HCOL_TIME" "$file")
-	for ((smp = from; smp <= to; smp++)); do
-		st=${seen[$smp]:-}
-		if [[ -z $st ]]; then
-			bad+=" $smp:missing"
-		elif [[ $st != 1 ]]; then
-			if [[ $st == 2 ]] && ds=$(vnet_dat_to_ds "${tm[$smp]:-}") && _vnet_in_stall "$ds" "$stalls"; then
-				excused=$((excused + 1))
-			else
-				bad+=" $smp:status=$st"
-			fi
-		fi
-	done
-	if [[ -n $bad ]]; then
-		vnet_fail "$desc: samples $from..$to all present and valid(1)" "problems:${bad:0:600}" \
-			"watchdog stalls: $(tr '\n' ';' <<<"${stalls:-none}")"
-	elif ((excused)); then
-		vnet_pass "$desc: samples $from..$to all present, valid(1) but $excused interpolated(2) during a machine stall ($(tr '\n' ';' <<<"$stalls"))"
+	local desc=$1 file=$2 from=$3 to=$4
+	acc_odd_rows "$file" "$IDX" "$from" "$to"
+	if [[ -n $ACC_ODD ]]; then
+		vnet_fail "$desc: samples $from..$to all present and valid(1)" "problems:${ACC_ODD:0:600}" \
+			"watchdog stalls: $(tr '\n' ';' <<<"${ACC_STALLS:-none}")"
+	elif ((ACC_EXCUSED)); then
+		vnet_pass "$desc: samples $from..$to all present, valid(1) but $ACC_EXCUSED interpolated(2) during a machine stall ($(tr '\n' ';' <<<"$ACC_STALLS"))"
 	else
 		vnet_pass "$desc: samples $from..$to all present and valid(1) ($((to - from + 1)) rows)"
 	fi
@@ -132,19 +119,33 @@ within() {
 	fi
 }
 
-# contiguous FILE: the status column's samples have no hole; prints "first last".
-contiguous() {
-	vnet_history_rows "$IDX" "$VNET_HCOL_STATUS" "$1" | awk -F'\t' '
+# check_contiguous TAG FILE: the status column's samples have no hole; SPAN:
+# "first last" (and the holes, if any).
+SPAN=""
+check_contiguous() {
+	if SPAN=$(vnet_history_rows "$IDX" "$VNET_HCOL_STATUS" "$2" | awk -F'\t' '
 		NR == 1 { first = $1 } NR > 1 && $1 != prev + 1 { hole = hole " " prev "->" $1 }
-		{ prev = $1 } END { print first, prev (hole == "" ? "" : " holes:" hole); exit (hole != "") }'
+		{ prev = $1 } END { print first, prev (hole == "" ? "" : " holes:" hole); exit (hole != "") }'); then
+		vnet_pass "$1 br0's history has no hole (samples ${SPAN/ /..})"
+	else
+		vnet_fail "$1 br0's history has no hole" "$SPAN"
+	fi
 }
 
-vnet_netns_create
-vnet_watchdog_start
-vnet_bridge_add br0 2
-h1=$(vnet_host_of br0 1)
-h2=$(vnet_host_of br0 2)
-vnet_traffic_start "$h2" "$h1" 2M
+# attached DESC LIMIT_MS FROM_MS: the agent answers through the master within
+# LIMIT_MS of FROM_MS (ms since the epoch; `within` excuses a machine stall);
+# dies if it gives no answer within 10 s at all: nothing after can be checked.
+attached() {
+	local desc=$1 limit=$2 from=$3 t_att
+	if ! t_att=$(wait_answer 10); then
+		vnet_fail "$desc" "no answer within 10 s" "$(tail -5 "$T/agent.log")"
+		vnet_die "cannot go on without the agent attached"
+	fi
+	within "$desc" $((t_att - from)) "$limit" "$from"
+}
+
+acc_bridge_br0
+vnet_traffic_start "$ACC_H2" "$ACC_H1" 2M
 
 # ---------------------------------------------------------------- (c) no master yet
 agent_start_nowait "agentXPingInterval $PING"
@@ -159,24 +160,14 @@ vnet_check "(c) the master's socket really is absent" test ! -e "$T/agentx.sock"
 t_launch=$(now_ms)
 vnet_snmpd_start >/dev/null
 t_up=$(now_ms)
-if t_att=$(wait_answer 10); then
-	d=$((t_att - t_launch))
-	vnet_log "(c) snmpd launched at +0 ms, answered at +$((t_up - t_launch)) ms, the agent at +$d ms"
-	within "(c) the agent attaches within ping interval + 1 s of the master's start" "$d" $(((PING + 1) * 1000)) "$t_launch"
-else
-	vnet_fail "(c) the agent attaches when the master appears" "no answer within 10 s" "$(tail -5 "$T/agent.log")"
-	vnet_die "cannot go on without the agent attached"
-fi
+vnet_log "(c) snmpd launched; it answered $((t_up - t_launch)) ms later"
+attached "(c) the agent attaches within ping interval + 1 s of the master's start" $(((PING + 1) * 1000)) "$t_launch"
 IDX=$(vnet_index_of br0)
 [[ $IDX =~ ^[0-9]+$ ]] || vnet_die "br0 is not in vnetTable"
 sleep 1
 walk_hist "$T/hist-c.txt" || vnet_die "walking br0's history failed"
-if span=$(contiguous "$T/hist-c.txt"); then
-	vnet_pass "(c) br0's history has no hole (samples ${span/ /..})"
-else
-	vnet_fail "(c) br0's history has no hole" "$span"
-fi
-read -r first last _ <<<"$span"
+check_contiguous "(c)" "$T/hist-c.txt"
+read -r first last _ <<<"$SPAN"
 vnet_assert_eq "(c) the history starts at sample 1" 1 "$first"
 check_span "(c) from the agent's start, through the master's start" "$T/hist-c.txt" 1 "$last"
 # rows whose interval ended before the master was launched
@@ -200,25 +191,15 @@ vnet_assert_eq "(a) the agent survives the master's exit" yes "$(_vnet_alive "$V
 t_launch=$(now_ms)
 vnet_snmpd_start >/dev/null
 t_up=$(now_ms)
-if t_att=$(wait_answer 10); then
-	d=$((t_att - t_launch))
-	vnet_log "(a) snmpd launched at +0 ms, answered at +$((t_up - t_launch)) ms, the agent at +$d ms"
-	within "(a) the agent re-registers within 3 s of the master's return" "$d" 3000 "$t_launch"
-else
-	vnet_fail "(a) the agent re-registers after the master's return" "no answer within 10 s" "$(tail -5 "$T/agent.log")"
-	vnet_die "cannot go on without the agent attached"
-fi
+vnet_log "(a) snmpd launched again; it answered $((t_up - t_launch)) ms later"
+attached "(a) the agent re-registers within 3 s of the master's return" 3000 "$t_launch"
 c_after=$(vval "$CUR")
 out_s=$(((t_launch - t_down + 999) / 1000))
 vnet_assert_cmp "(a) the sampler kept counting through the outage (samples $c_before -> $c_after over ${out_s} s)" \
 	$((c_after - c_before)) -ge $((out_s - 1))
 walk_hist "$T/hist-a.txt" || vnet_die "walking br0's history failed"
 check_span "(a) master restart" "$T/hist-a.txt" "$((c_before - 2))" "$c_after"
-if span=$(contiguous "$T/hist-a.txt"); then
-	vnet_pass "(a) br0's history has no hole (samples ${span/ /..})"
-else
-	vnet_fail "(a) br0's history has no hole" "$span"
-fi
+check_contiguous "(a)" "$T/hist-a.txt"
 
 # ---------------------------------------------------------------- (b) master frozen
 sleep 1
@@ -229,14 +210,7 @@ vnet_log "(b) snmpd stopped (SIGSTOP) at sample $c_before for ${FREEZE} s"
 sleep "$FREEZE"
 kill -CONT "$VNET_SNMPD_PID"
 t_cont=$(now_ms)
-if t_att=$(wait_answer 10); then
-	d=$((t_att - t_cont))
-	vnet_log "(b) SIGCONT at +0 ms, the agent answers at +$d ms"
-	within "(b) the agent answers within 2 s of the master's return (SIGCONT)" "$d" 2000 "$t_cont"
-else
-	vnet_fail "(b) the agent answers after the master's return" "no answer within 10 s" "$(tail -5 "$T/agent.log")"
-	vnet_die "cannot go on without the agent attached"
-fi
+attached "(b) the agent answers within 2 s of the master's return (SIGCONT)" 2000 "$t_cont"
 c_after=$(vval "$CUR")
 fr_s=$(((t_cont - t_stop) / 1000))
 vnet_assert_cmp "(b) the sampler kept counting while the master was frozen (samples $c_before -> $c_after over ${fr_s} s)" \
@@ -245,12 +219,8 @@ sleep 1
 walk_hist "$T/hist-b.txt" || vnet_die "walking br0's history failed"
 # interpolated(2) rows are excused only by a machine stall (lib.sh's rule)
 vnet_check_status "(b) br0" "$IDX" "$T/hist-b.txt"
-if span=$(contiguous "$T/hist-b.txt"); then
-	vnet_pass "(b) br0's history has no hole (samples ${span/ /..})"
-else
-	vnet_fail "(b) br0's history has no hole" "$span"
-fi
-read -r first last _ <<<"$span"
+check_contiguous "(b)" "$T/hist-b.txt"
+read -r first last _ <<<"$SPAN"
 cover=$(awk -v a="$c_before" -v b="$c_after" -v f="$first" -v l="$last" 'BEGIN { print (f <= a && l >= b) ? "" : "not covered" }')
 vnet_assert_eq "(b) the rows of the frozen seconds ($c_before..$c_after) are there" "" "$cover"
 rereg=$(grep -c -e 'failed to respond to ping' -e 'disconnected us' "$T/agent.log" || true)
