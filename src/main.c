@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -32,6 +33,21 @@
 
 #define APP_NAME "vnet-agentx"
 #define DEFAULT_PING_INTERVAL 5
+
+/*
+ * SIGTERM/SIGINT must close the AgentX session and exit within 1 s. Two
+ * waits are not ours to shorten, so each gets a bound: the master's answer
+ * to our AgentX Close, and the sampler thread's last tick (both counted
+ * from the signal: they run at the same time).
+ */
+#define CLOSE_WAIT_MS 300
+#define SAMPLER_WAIT_MS 400
+
+/*
+ * net-snmp's AgentX session to the master (declared in its
+ * agent_global_vars.h, which is not installed); NULL when not connected.
+ */
+extern netsnmp_session *main_session;
 
 static volatile sig_atomic_t stop;
 static struct vn_sampler *sampler;
@@ -253,11 +269,44 @@ static void agent_init(const struct options *o, struct vn_store *store,
 	init_snmp(APP_NAME);
 }
 
+/*
+ * Close the AgentX session and shut net-snmp down. net-snmp waits for the
+ * master's answer to the Close with the session's timeout and retries (the
+ * library's defaults, 1 s and 5): a master that is stopped, or too busy to
+ * answer, held the exit for up to 6 s. One try of CLOSE_WAIT_MS is enough
+ * for a master that is there; one that is not learns of it from the
+ * socket's close.
+ */
+static void agentx_close(void)
+{
+	if (main_session) {
+		main_session->timeout = CLOSE_WAIT_MS * 1000L;
+		main_session->retries = 0;
+	}
+	snmp_shutdown(APP_NAME);
+}
+
+/* CLOCK_MONOTONIC ms from now. */
+static struct timespec deadline_in(int ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
 	struct vn_config *cfg;
 	struct vn_store store;
+	struct timespec sampler_deadline;
 	char err[512];
 	int rc;
 
@@ -299,9 +348,24 @@ int main(int argc, char **argv)
 	while (!stop)
 		agent_check_and_process(1);
 
-	vn_sampler_stop(sampler);
+	/*
+	 * The sampler stops while the master is told, so that the master
+	 * stops sending us requests at once; the sampler's lines so far still
+	 * reach the log (net-snmp's logging ends with its shutdown: later
+	 * lines go to stderr).
+	 */
+	vn_logpipe_flush();
+	sampler_deadline = deadline_in(SAMPLER_WAIT_MS);
+	vn_sampler_stop_request(sampler);
+	agentx_close();
+	if (!vn_sampler_stop_wait(sampler, &sampler_deadline)) {
+		snmp_log(LOG_WARNING,
+			 "the sampler did not stop within %d ms (a netlink "
+			 "dump waiting for the kernel): exiting without it\n",
+			 SAMPLER_WAIT_MS);
+		_exit(0);
+	}
 	vn_logpipe_close();
-	snmp_shutdown(APP_NAME);
 	vn_store_free(&store);
 	free(state_dir);
 	return 0;

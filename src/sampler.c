@@ -614,17 +614,36 @@ fail:
 	return NULL;
 }
 
-void vn_sampler_stop(struct vn_sampler *smp)
+void vn_sampler_stop_request(struct vn_sampler *smp)
 {
 	uint64_t one = 1;
 
-	if (!smp)
+	if (!smp || !smp->running)
 		return;
+	if (write(smp->stopfd, &one, sizeof(one)) < 0)
+		vn_log(LOG_ERR, "stopping the sampler: %s", strerror(errno));
+}
+
+bool vn_sampler_stop_wait(struct vn_sampler *smp,
+			  const struct timespec *deadline)
+{
+	if (!smp)
+		return true;
 	if (smp->running) {
-		if (write(smp->stopfd, &one, sizeof(one)) < 0)
-			vn_log(LOG_ERR, "stopping the sampler: %s",
-			       strerror(errno));
-		pthread_join(smp->thread, NULL);
+		int rc = deadline ? pthread_clockjoin_np(smp->thread, NULL,
+							 CLOCK_MONOTONIC,
+							 deadline)
+				  : pthread_join(smp->thread, NULL);
+
+		if (rc == ETIMEDOUT)
+			return false;
 	}
 	destroy(smp);
+	return true;
+}
+
+void vn_sampler_stop(struct vn_sampler *smp)
+{
+	vn_sampler_stop_request(smp);
+	vn_sampler_stop_wait(smp, NULL);
 }

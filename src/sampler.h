@@ -9,6 +9,9 @@
 #ifndef VN_SAMPLER_H
 #define VN_SAMPLER_H
 
+#include <stdbool.h>
+#include <time.h>
+
 #include "directives.h"
 #include "store.h"
 
@@ -31,7 +34,21 @@ struct vn_sampler *vn_sampler_start(struct vn_store *store,
  */
 void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg);
 
-/* Stop the thread and free everything but the store's networks. */
+/* Ask the thread to stop; it sees this between ticks. Returns at once. */
+void vn_sampler_stop_request(struct vn_sampler *smp);
+
+/*
+ * Wait for the thread to end, until deadline (CLOCK_MONOTONIC; NULL: for
+ * ever), and free everything but the store's networks. Returns false,
+ * freeing nothing, if the thread is still inside a tick at the deadline:
+ * its netlink dump can wait, uninterruptibly, for the kernel's RTNL lock,
+ * which a namespace teardown elsewhere holds for a second or more. The
+ * thread may then still write the store: the caller must exit at once.
+ */
+bool vn_sampler_stop_wait(struct vn_sampler *smp,
+			  const struct timespec *deadline);
+
+/* Both, without a deadline. */
 void vn_sampler_stop(struct vn_sampler *smp);
 
 #endif /* VN_SAMPLER_H */
