@@ -19,7 +19,12 @@
 #     count passes and failures and print "NAME: N passed, M failed" at the end;
 #   - a stall watchdog, and the agent's per-tick log ($T/agent-ticks.log, via
 #     VNET_AGENTX_TICKLOG), so that an interpolated history row is accepted only
-#     when the whole machine demonstrably stalled (vnet_check_status).
+#     when the whole machine demonstrably stalled (vnet_check_status);
+#   - sanitizer reports (an agent built with --enable-sanitizers): ASan, LSan and
+#     UBSan write to $T/san/ (mode 1777: some tests run the agent as nobody);
+#     at the end every process is stopped (SIGTERM, waited for: LeakSanitizer
+#     runs at the agent's exit) before the summary, and any report there, or
+#     sanitizer text in any file under $T (an agent's stderr), is a failure.
 #
 # Environment (set by `make check`, see Makefile.am):
 #   VNET_AGENTX    absolute path of the built agent (default: $VNET_BUILDDIR/src/vnet-agentx)
@@ -28,6 +33,8 @@
 #   CI             "true": skips become failures
 #   VNET_AGENT_DEBUG  optional -D tokens passed to the agent
 #   VNET_KEEP_TMP  "1": keep the temp dir (logs) after the run, for debugging
+#   ASAN_OPTIONS, UBSAN_OPTIONS  kept (they override the defaults set here),
+#                  but log_path is always $T/san/...
 
 set -Eeuo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
@@ -151,6 +158,7 @@ vnet_setup() {
 	printf 'mibs :\n' >"$T/snmpconf/snmp.conf"
 	export SNMPCONFPATH=$T/snmpconf
 	export SNMP_PERSISTENT_DIR=$T/persist
+	_vnet_san_setup
 	trap '_vnet_on_exit' EXIT
 	trap '_vnet_on_signal INT 130' INT
 	trap '_vnet_on_signal TERM 143' TERM
@@ -206,6 +214,8 @@ vnet_stop_pid() {
 	local pid=$1 timeout=${2:-3} i rc=0
 	if _vnet_alive "$pid" && _vnet_ours "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
+		# A test may have left it stopped (SIGSTOP): it acts on SIGTERM only when continued.
+		kill -CONT "$pid" 2>/dev/null || true
 		for ((i = 0; i < timeout * 20; i++)); do
 			_vnet_alive "$pid" || break
 			sleep 0.05
@@ -213,10 +223,78 @@ vnet_stop_pid() {
 		if _vnet_alive "$pid"; then
 			printf '# %s (pid %s) ignored SIGTERM for %ss: SIGKILL\n' "${_vnet_pid_label[$pid]:-process}" "$pid" "$timeout"
 			kill -KILL "$pid" 2>/dev/null || true
+			_vnet_killed+=("$pid")
 		fi
 	fi
 	wait "$pid" 2>/dev/null || rc=$?
 	return "$rc"
+}
+
+# ---------------------------------------------------------------- sanitizers
+
+# An agent built with --enable-sanitizers (ASan+UBSan) reports into $T/san:
+# ASan's and LeakSanitizer's reports to asan.<exe>.<pid> (the runtime creates
+# the file only to write a report).  GCC's UBSan, linked with ASan, ignores
+# log_path and writes to stderr, so the agent's stderr is searched too.
+# UBSan stops at the first error (the build has -fno-sanitize-recover).
+# Options set by the caller come after the defaults here and so override
+# them, except log_path: reports must land where _vnet_san_check looks.
+_vnet_killed=()            # processes that needed SIGKILL at the end
+_vnet_san_checked=0
+_vnet_san_setup() {
+	mkdir -p "$T/san"
+	# World-writable, sticky: tests run the agent as nobody too ($T is 755).
+	chmod 1777 "$T/san"
+	ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_exe_name=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}:log_path=$T/san/asan"
+	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_exe_name=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}:log_path=$T/san/ubsan"
+	export ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# _vnet_stop_all: stop every process this run started, newest first (the agent
+# before snmpd), each waited for: an agent's exit is when LeakSanitizer
+# checks it.  An agent that needs SIGKILL is a failure: it broke the 1 s
+# SIGTERM contract tenfold, and its leak check never ran.
+_vnet_stop_all() {
+	local i pid label
+	for ((i = ${#_vnet_pids[@]} - 1; i >= 0; i--)); do
+		pid=${_vnet_pids[i]}
+		label=${_vnet_pid_label[$pid]:-process}
+		if [[ $label == vnet-agentx* ]]; then
+			_vnet_killed=()
+			vnet_stop_pid "$pid" 10 >/dev/null 2>&1 || true
+			if ((${#_vnet_killed[@]})) && ((_vnet_summary)); then
+				vnet_fail "$label (pid $pid) exits on SIGTERM at the end of the test" \
+					"it was still running 10 s after SIGTERM: SIGKILLed, so no exit-time leak check"
+			fi
+		else
+			vnet_stop_pid "$pid" 3 >/dev/null 2>&1 || true
+		fi
+	done
+	_vnet_pids=()
+}
+
+# _vnet_san_check: one failure per sanitizer report in $T/san, and one per file
+# under $T holding sanitizer text (a runtime that ignored log_path, or an agent
+# started without our environment: its stderr).  Once per run.
+_vnet_san_check() {
+	local f hits
+	local -a lines
+	((_vnet_san_checked == 0)) && [[ -n $T && -d $T ]] || return 0
+	_vnet_san_checked=1
+	for f in "$T"/san/*; do
+		[[ -f $f ]] || continue
+		mapfile -t lines < <(grep -v -e '^=*$' -e '^$' "$f" | head -n 40)
+		vnet_fail "sanitizer report ${f#"$T"/}" "${lines[@]}"
+	done
+	hits=$(grep -r -l -I -E --exclude-dir=san \
+		-e '==ERROR: (Address|Leak|UndefinedBehavior)Sanitizer' \
+		-e '^SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer' \
+		-e ':[0-9]+(:[0-9]+)?: runtime error: ' "$T" 2>/dev/null || true)
+	while IFS= read -r f; do
+		[[ -n $f ]] || continue
+		mapfile -t lines < <(grep -E -A12 -e 'Sanitizer' -e 'runtime error: ' "$f" | head -n 40)
+		vnet_fail "sanitizer text in ${f#"$T"/}" "${lines[@]}"
+	done <<<"$hits"
 }
 
 _vnet_netns_kill_all() { # NS: end every process left in a namespace we created
@@ -237,13 +315,9 @@ _vnet_netns_kill_all() { # NS: end every process left in a namespace we created
 
 # vnet_cleanup: stop everything this run started and remove what it created.  Idempotent.
 vnet_cleanup() {
-	local i pid ns
+	local i ns
 	# processes, newest first (the agent before snmpd)
-	for ((i = ${#_vnet_pids[@]} - 1; i >= 0; i--)); do
-		pid=${_vnet_pids[i]}
-		vnet_stop_pid "$pid" 3 >/dev/null 2>&1 || true
-	done
-	_vnet_pids=()
+	_vnet_stop_all
 	# namespaces, newest first (hosts before the switch)
 	for ((i = ${#_vnet_netns[@]} - 1; i >= 0; i--)); do
 		ns=${_vnet_netns[i]}
@@ -279,6 +353,10 @@ _vnet_on_exit() {
 	if ((rc != 0 && rc != 77 && !_vnet_signalled)) && [[ -n $T && -d $T ]]; then
 		_vnet_dump_logs
 	fi
+	if ((_vnet_summary && _vnet_summary_done == 0 && !_vnet_signalled)); then
+		_vnet_stop_all
+		_vnet_san_check
+	fi
 	vnet_cleanup
 	if ((_vnet_summary)); then
 		_vnet_print_summary
@@ -287,8 +365,11 @@ _vnet_on_exit() {
 	exit "$rc"
 }
 
-# vnet_finish: print the summary and exit 0 only if nothing failed.
+# vnet_finish: stop everything (the agent's exit-time leak check), check for
+# sanitizer reports, print the summary and exit 0 only if nothing failed.
 vnet_finish() {
+	_vnet_stop_all
+	_vnet_san_check
 	_vnet_print_summary
 	((VNET_FAIL == 0)) || exit 1
 	exit 0
