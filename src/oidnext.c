@@ -335,44 +335,6 @@ int vn_hist_next_view(const struct vn_oidview *v, uint32_t pinned,
 	return 1;
 }
 
-/* The functions on a bare rows[]: the same, binary-searching. */
-
-int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out)
-{
-	struct vn_oidview v = { rows, n, NULL };
-
-	return vn_table_get_view(&v, pinned, cols, col, suffix, len, out);
-}
-
-int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		  const struct vn_cols *cols, unsigned col,
-		  const vn_oid *suffix, size_t len, struct vn_inst *out)
-{
-	struct vn_oidview v = { rows, n, NULL };
-
-	return vn_table_next_view(&v, pinned, cols, col, suffix, len, out);
-}
-
-int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		size_t len, struct vn_inst *out)
-{
-	struct vn_oidview v = { rows, n, NULL };
-
-	return vn_hist_get_view(&v, pinned, cols, col, suffix, len, out);
-}
-
-int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out)
-{
-	struct vn_oidview v = { rows, n, NULL };
-
-	return vn_hist_next_view(&v, pinned, cols, col, suffix, len, out);
-}
-
 enum vn_where vn_table_locate(const vn_oid *root, size_t rootlen,
 			      const vn_oid *name, size_t len, unsigned *col,
 			      const vn_oid **suffix, size_t *slen)

@@ -88,36 +88,14 @@ struct vn_inst {
 };
 
 /*
- * vnetTable (INDEX { vnetIndex }).
+ * vnetTable (INDEX { vnetIndex }), over the networks of v.
  * GET: col must be within cols and suffix exactly one sub-identifier naming
  * a visible row. GETNEXT: the first instance strictly greater than
  * (col, suffix); a col below mincol starts at mincol's first row, a col
  * above maxcol has no successor. Return 1 and fill *out when found, 0 when
- * not. Must cost O(log n) (binary search), never a scan of all rows.
- */
-int vn_table_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out);
-int vn_table_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		  const struct vn_cols *cols, unsigned col,
-		  const vn_oid *suffix, size_t len, struct vn_inst *out);
-
-/*
- * vnetHistoryTable (INDEX { vnetIndex, vnetHistorySample }): the same,
- * over the instances (index, sample) each network shows against pinned.
- */
-int vn_hist_get(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		size_t len, struct vn_inst *out);
-int vn_hist_next(const struct vn_oidrow *rows, size_t n, uint32_t pinned,
-		 const struct vn_cols *cols, unsigned col, const vn_oid *suffix,
-		 size_t len, struct vn_inst *out);
-
-/*
- * The same four over a view: an exact index (every GET, and a GETNEXT from
- * an instance, which is how a walk proceeds) is found through the view's
- * map; only a GETNEXT from an index no row has binary-searches. The
- * functions above are these with no map.
+ * not. An exact index (every GET, and a GETNEXT from an instance, which is
+ * how a walk proceeds) costs one probe of v's map; a GETNEXT from an index
+ * no row has, or a view without a map, binary-searches: never a scan.
  */
 int vn_table_get_view(const struct vn_oidview *v, uint32_t pinned,
 		      const struct vn_cols *cols, unsigned col,
@@ -125,6 +103,11 @@ int vn_table_get_view(const struct vn_oidview *v, uint32_t pinned,
 int vn_table_next_view(const struct vn_oidview *v, uint32_t pinned,
 		       const struct vn_cols *cols, unsigned col,
 		       const vn_oid *suffix, size_t len, struct vn_inst *out);
+
+/*
+ * vnetHistoryTable (INDEX { vnetIndex, vnetHistorySample }): the same,
+ * over the instances (index, sample) each network shows against pinned.
+ */
 int vn_hist_get_view(const struct vn_oidview *v, uint32_t pinned,
 		     const struct vn_cols *cols, unsigned col,
 		     const vn_oid *suffix, size_t len, struct vn_inst *out);

@@ -40,19 +40,18 @@ static const struct vn_cols hist_cols = { 2, 8 };
 
 enum which { TABLE, HIST };
 
-typedef int (*lookup_fn)(const struct vn_oidrow *rows, size_t n,
-			 uint32_t pinned, const struct vn_cols *cols,
-			 unsigned col, const vn_oid *suffix, size_t len,
-			 struct vn_inst *out);
+typedef int (*lookup_fn)(const struct vn_oidview *v, uint32_t pinned,
+			 const struct vn_cols *cols, unsigned col,
+			 const vn_oid *suffix, size_t len, struct vn_inst *out);
 
 static lookup_fn next_fn(enum which w)
 {
-	return w == TABLE ? vn_table_next : vn_hist_next;
+	return w == TABLE ? vn_table_next_view : vn_hist_next_view;
 }
 
 static lookup_fn get_fn(enum which w)
 {
-	return w == TABLE ? vn_table_get : vn_hist_get;
+	return w == TABLE ? vn_table_get_view : vn_hist_get_view;
 }
 
 /* Sub-identifiers in an instance OID below the entry: col, index[, sample]. */
@@ -95,21 +94,6 @@ static const char *fmt_req(char *buf, size_t size, unsigned col,
 	return fmt_oid(buf, size, oid, len + 1);
 }
 
-typedef int (*view_fn)(const struct vn_oidview *v, uint32_t pinned,
-		       const struct vn_cols *cols, unsigned col,
-		       const vn_oid *suffix, size_t len, struct vn_inst *out);
-
-static view_fn view_of(lookup_fn fn)
-{
-	if (fn == vn_table_get)
-		return vn_table_get_view;
-	if (fn == vn_table_next)
-		return vn_table_next_view;
-	if (fn == vn_hist_get)
-		return vn_hist_get_view;
-	return vn_hist_next_view;
-}
-
 /*
  * Every question is asked twice: of the bare rows[] (binary search) and
  * of a view with an index map over them, which must answer the same.
@@ -118,14 +102,15 @@ static int ask(lookup_fn fn, const struct tab *t, unsigned col,
 	       const vn_oid *suffix, size_t len, struct vn_inst *out)
 {
 	struct vn_idxmap map = { 0 };
+	struct vn_oidview bare = { t->rows, t->n, NULL };
 	struct vn_oidview v = { t->rows, t->n, t->map ? t->map : &map };
 	struct vn_inst vout = { 0 };
-	int got = fn(t->rows, t->n, t->pinned, t->cols, col, suffix, len, out);
+	int got = fn(&bare, t->pinned, t->cols, col, suffix, len, out);
 	int vgot;
 
 	if (!t->map)
 		assert_int_equal(vn_idxmap_build(&map, t->rows, t->n), 0);
-	vgot = view_of(fn)(&v, t->pinned, t->cols, col, suffix, len, &vout);
+	vgot = fn(&v, t->pinned, t->cols, col, suffix, len, &vout);
 	vn_idxmap_free(&map);
 	if (vgot != got ||
 	    (got && (vout.col != out->col || vout.pos != out->pos ||
@@ -572,12 +557,12 @@ static void test_empty(void **state)
 		struct tab t = { NULL, 0, pinned[i], &table_cols, NULL };
 		struct tab h = { NULL, 0, pinned[i], &hist_cols, NULL };
 
-		assert_int_equal(ask(vn_table_next, &t, 0, s, 0, &out), 0);
-		assert_int_equal(ask(vn_table_next, &t, 2, s, 1, &out), 0);
-		assert_int_equal(ask(vn_table_get, &t, 2, s, 1, &out), 0);
-		assert_int_equal(ask(vn_hist_next, &h, 0, s, 0, &out), 0);
-		assert_int_equal(ask(vn_hist_next, &h, 2, s, 2, &out), 0);
-		assert_int_equal(ask(vn_hist_get, &h, 2, s, 2, &out), 0);
+		assert_int_equal(ask(vn_table_next_view, &t, 0, s, 0, &out), 0);
+		assert_int_equal(ask(vn_table_next_view, &t, 2, s, 1, &out), 0);
+		assert_int_equal(ask(vn_table_get_view, &t, 2, s, 1, &out), 0);
+		assert_int_equal(ask(vn_hist_next_view, &h, 0, s, 0, &out), 0);
+		assert_int_equal(ask(vn_hist_next_view, &h, 2, s, 2, &out), 0);
+		assert_int_equal(ask(vn_hist_get_view, &h, 2, s, 2, &out), 0);
 	}
 }
 
@@ -776,19 +761,19 @@ static void test_cols_edges(void **state)
 	struct vn_inst out;
 
 	(void)state;
-	assert_int_equal(ask(vn_table_next, &b, 0, s, 0, &out), 0);
-	assert_int_equal(ask(vn_table_get, &b, 4, s, 1, &out), 0);
-	assert_int_equal(ask(vn_hist_next, &b, 0, s, 0, &out), 0);
-	assert_int_equal(ask(vn_hist_get, &b, 5, s, 2, &out), 0);
+	assert_int_equal(ask(vn_table_next_view, &b, 0, s, 0, &out), 0);
+	assert_int_equal(ask(vn_table_get_view, &b, 4, s, 1, &out), 0);
+	assert_int_equal(ask(vn_hist_next_view, &b, 0, s, 0, &out), 0);
+	assert_int_equal(ask(vn_hist_get_view, &b, 5, s, 2, &out), 0);
 
-	assert_int_equal(ask(vn_table_next, &t, UINT_MAX, s, 1, &out), 0);
-	assert_int_equal(ask(vn_hist_next, &t, UINT_MAX, s, 2, &out), 0);
-	assert_int_equal(ask(vn_table_next, &t, UINT_MAX - 1, s, 1, &out), 1);
+	assert_int_equal(ask(vn_table_next_view, &t, UINT_MAX, s, 1, &out), 0);
+	assert_int_equal(ask(vn_hist_next_view, &t, UINT_MAX, s, 2, &out), 0);
+	assert_int_equal(ask(vn_table_next_view, &t, UINT_MAX - 1, s, 1, &out), 1);
 	assert_int_equal(out.col, UINT_MAX);
 	assert_int_equal(out.pos, 0);
 
-	assert_int_equal(ask(vn_table_next, &o, 3, s, 1, &out), 0);
-	assert_int_equal(ask(vn_hist_next, &o, 2, s, 2, &out), 1);
+	assert_int_equal(ask(vn_table_next_view, &o, 3, s, 1, &out), 0);
+	assert_int_equal(ask(vn_hist_next_view, &o, 2, s, 2, &out), 1);
 	assert_int_equal(out.col, 3);
 	assert_int_equal(out.pos, 0);
 	assert_int_equal(out.sample, 12);
