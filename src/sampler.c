@@ -63,6 +63,7 @@ struct vn_sampler {
 	uint64_t built_gen; /* links.gen the networks were built from */
 	bool resync; /* re-dump the links before the next tick */
 	uint32_t stats_gen; /* which stats dump linkent.c belongs to */
+	size_t stats_cursor; /* where on_stats looks first */
 
 	struct vn_statemap state;
 	bool state_dirty;
@@ -252,7 +253,8 @@ static void save_state(struct vn_sampler *smp)
 static void on_stats(uint32_t ifindex, const struct vn_counters *c, void *arg)
 {
 	struct vn_sampler *smp = arg;
-	struct vn_linkent *e = vn_links_find(&smp->links, ifindex);
+	struct vn_linkent *e =
+		vn_links_find_next(&smp->links, ifindex, &smp->stats_cursor);
 
 	/* A link we have no event for yet joins at the next tick. */
 	if (!e)
@@ -280,6 +282,7 @@ static int dump_stats(struct vn_sampler *smp)
 		smp->stats_gen++;
 		if (smp->stats_gen == 0)
 			smp->stats_gen = 1;
+		smp->stats_cursor = 0;
 		rc = vn_nl_dump_stats(smp->nl, on_stats, smp);
 	}
 	if (rc < 0)

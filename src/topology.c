@@ -52,6 +52,20 @@ struct vn_linkent *vn_links_find(const struct vn_linktab *t, uint32_t ifindex)
 	return &t->v[i];
 }
 
+struct vn_linkent *vn_links_find_next(const struct vn_linktab *t,
+				      uint32_t ifindex, size_t *cursor)
+{
+	size_t i = *cursor;
+
+	if (i >= t->n || t->v[i].link.ifindex != ifindex) {
+		i = lower_bound(t, ifindex);
+		if (i == t->n || t->v[i].link.ifindex != ifindex)
+			return NULL;
+	}
+	*cursor = i + 1;
+	return &t->v[i];
+}
+
 static bool same_link(const struct vn_link *a, const struct vn_link *b)
 {
 	return a->master == b->master && a->is_bridge == b->is_bridge &&

@@ -51,6 +51,15 @@ void vn_links_delete(struct vn_linktab *t, uint32_t ifindex);
 struct vn_linkent *vn_links_find(const struct vn_linktab *t, uint32_t ifindex);
 
 /*
+ * The same, for links asked for in ascending ifindex order (the kernel
+ * dumps them so, from its ifindex xarray): *cursor (0 at the start) is
+ * where the next one is looked for first, one comparison instead of a
+ * binary search; any other order is answered right, by the search.
+ */
+struct vn_linkent *vn_links_find_next(const struct vn_linktab *t,
+				      uint32_t ifindex, size_t *cursor);
+
+/*
  * The networks the links and the configuration define. A configured
  * network whose name is also a bridge's wins, and the bridge is not served.
  * Returns 0, or -1 on allocation failure.

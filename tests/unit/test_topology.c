@@ -188,6 +188,49 @@ static void check_sorted_links(const struct vn_linktab *t)
 
 /* ---- the link table ---- */
 
+/* The cursor lookup answers exactly as the plain one, in any order. */
+static void test_links_find_next(void **state)
+{
+	struct vn_linktab t;
+	uint32_t asks[64];
+	size_t cursor;
+
+	(void)state;
+	vn_links_init(&t);
+	for (uint32_t i = 0; i < 40; i++)
+		add(&t, 3 * i + 1, 0, false, "x");
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)(rand() % 64);
+
+		/* Mostly ascending, with holes, unknowns and steps back. */
+		for (size_t i = 0; i < n; i++) {
+			uint32_t prev = i ? asks[i - 1] : 0;
+
+			asks[i] = round % 4 == 0 ? (uint32_t)(rand() % 130)
+						 : prev + 1 + (uint32_t)(rand() % 4);
+		}
+		cursor = (size_t)(rand() % 50); /* even a stale one */
+		for (size_t i = 0; i < n; i++) {
+			struct vn_linkent *want = vn_links_find(&t, asks[i]);
+
+			assert_ptr_equal(vn_links_find_next(&t, asks[i], &cursor),
+					 want);
+			if (want)
+				assert_int_equal(cursor, (size_t)(want - t.v) + 1);
+		}
+	}
+	/* In order, every link is found at the cursor. */
+	cursor = 0;
+	for (size_t i = 0; i < t.n; i++)
+		assert_ptr_equal(vn_links_find_next(&t, t.v[i].link.ifindex,
+						    &cursor),
+				 &t.v[i]);
+	assert_int_equal(cursor, t.n);
+	assert_null(vn_links_find_next(&t, UINT32_MAX, &cursor));
+	vn_links_free(&t);
+}
+
 static void test_links_upsert_new(void **state)
 {
 	static const uint32_t order[] = { 7, 3, 11, 1, 5, 100, 2, 9,
@@ -998,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_links_delete),
 		cmocka_unit_test(test_links_clear),
 		cmocka_unit_test(test_links_many),
+		cmocka_unit_test(test_links_find_next),
 		cmocka_unit_test(test_networks_empty),
 		cmocka_unit_test(test_networks_bridges),
 		cmocka_unit_test(test_networks_include_exclude),
