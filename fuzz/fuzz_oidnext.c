@@ -205,20 +205,26 @@ static size_t decode_suffix(struct in *in, const struct view *v, vn_oid *suffix)
 
 /* ---- the reference, from the contract in oidnext.h ---- */
 
-/* Lexicographic order over [col, suffix...], a proper prefix first. */
-static int oid_cmp(uint64_t acol, const vn_oid *a, size_t alen, uint64_t bcol,
-		   const vn_oid *b, size_t blen)
+/* Plain lexicographic order over whole OIDs, a proper prefix first. */
+static int name_cmp(const vn_oid *a, size_t alen, const vn_oid *b, size_t blen)
 {
 	size_t i;
 
-	if (acol != bcol)
-		return acol < bcol ? -1 : 1;
 	for (i = 0; i < alen && i < blen; i++)
 		if (a[i] != b[i])
 			return a[i] < b[i] ? -1 : 1;
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
 	return 0;
+}
+
+/* Lexicographic order over [col, suffix...], a proper prefix first. */
+static int oid_cmp(uint64_t acol, const vn_oid *a, size_t alen, uint64_t bcol,
+		   const vn_oid *b, size_t blen)
+{
+	if (acol != bcol)
+		return acol < bcol ? -1 : 1;
+	return name_cmp(a, alen, b, blen);
 }
 
 static bool row_visible(const struct vn_oidrow *r, uint32_t pinned)
@@ -449,19 +455,6 @@ static void one_table(enum which w, const struct view *v, unsigned col,
 
 static const vn_oid table_root[ROOT_LEN] = { VNET_MIB, 1, 2 };
 static const vn_oid hist_root[ROOT_LEN] = { VNET_MIB, 1, 3 };
-
-/* Plain lexicographic order over whole OIDs, a proper prefix first. */
-static int name_cmp(const vn_oid *a, size_t alen, const vn_oid *b, size_t blen)
-{
-	size_t i;
-
-	for (i = 0; i < alen && i < blen; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	if (alen != blen)
-		return alen < blen ? -1 : 1;
-	return 0;
-}
 
 /* The whole OID of an instance: root.1.col.index[.sample]. */
 static size_t inst_name(enum which w, const struct view *v, const vn_oid *root,
