@@ -90,6 +90,41 @@ acc_agent_br0() {
 	[[ $comm == vnet-agentx ]] || vnet_die "pid $VNET_AGENT_PID is '$comm', not the agent"
 }
 
+# acc_stage_br0 [CONFIG-LINE...]: snmpd, acc_bridge_br0, acc_agent_br0 (with
+# the config lines) and the iperf3 server on ACC_H2: the stage of the tests
+# that measure one stream through br0.
+acc_stage_br0() {
+	vnet_snmpd_start
+	acc_bridge_br0
+	acc_agent_br0 "$@"
+	acc_iperf_server "$ACC_H2"
+}
+
+# acc_stream_start SECONDS: reading A of br0 (sets cA sA rA: the sample and
+# the totals sent/received, one PDU), then the stream from ACC_H1 to ACC_H2
+# for SECONDS s.
+acc_stream_start() {
+	acc_snapshot A 1 br0 "$ACC_BR0"
+	read -r cA sA rA <<<"$ACC_SNAP"
+	acc_iperf_client "$ACC_H1" "$ACC_H2" "$1"
+}
+
+# acc_stream_end SECONDS COL...: wait for the stream's client (started
+# SECONDS s long), then reading B (sets cB sB rB), the history walked into
+# hw=$T/history.txt, and acc_check_window over A+1..B for the columns COL.
+# The last frame crossed br0 before the client exited; the sample in
+# progress then ends within 1 s, so B waits for two more samples.
+acc_stream_end() {
+	local seconds=$1
+	shift
+	acc_iperf_wait $((seconds + 20))
+	acc_snapshot B 2 br0 "$ACC_BR0"
+	read -r cB sB rB <<<"$ACC_SNAP"
+	hw=$T/history.txt
+	acc_walk_window "$hw" "$cA" "$cB"
+	acc_check_window br0 "$hw" "$ACC_BR0" $((cA + 1)) "$cB" $((sB - sA)) $((rB - rA)) "$@"
+}
+
 # acc_snapshot LABEL N NET IDX [NET IDX...]: wait until N more samples are
 # complete, then read vnetCurrentSample and the totals of each IDX in ONE PDU
 # (acc_snap), so that they describe the same instant.  ACC_SNAP: "cur s1 r1

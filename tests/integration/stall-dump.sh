@@ -126,21 +126,16 @@ provoke() {
 	vnet_log "SIGSTOP $(((T_STOP - seen) / 1000)) ms after tick $tick's log line, thread $BLOCKED blocked"
 }
 
-vnet_snmpd_start
-acc_bridge_br0
-acc_agent_br0
+acc_stage_br0
 i0=$ACC_BR0
 t0=$(_vnet_elapsed_ms)
 scratch=""
 _vnet_ns_add scratch scratch1
 scratch_fill "$scratch"
 vnet_log "scratch namespace $scratch: $SCRATCH_PAIRS veth pairs in $(($(_vnet_elapsed_ms) - t0)) ms"
-acc_iperf_server "$ACC_H2"
 
 # ---------------------------------------------------------------- A, the run with the stop, B
-acc_snapshot A 1 br0 "$i0"
-read -r cA sA rA <<<"$ACC_SNAP"
-acc_iperf_client "$ACC_H1" "$ACC_H2" "$RUN_S"
+acc_stream_start "$RUN_S"
 sleep "$PRE_S"
 # No SNMP request until SIGCONT: only the traffic goes on.
 for ((try = 1; try <= TRIES; try++)); do
@@ -160,14 +155,9 @@ sleep "$STOP_S"
 kill -CONT "$VNET_AGENT_PID"
 t_cont=${EPOCHREALTIME/./}
 vnet_log "agent stopped for $(((t_cont - T_STOP) / 1000)) ms"
-acc_iperf_wait $((RUN_S + 20))
-acc_snapshot B 2 br0 "$i0"
-read -r cB sB rB <<<"$ACC_SNAP"
-hw=$T/history.txt
-acc_walk_window "$hw" "$cA" "$cB"
 
 # ---------------------------------------------------------------- no hole, history = totals
-acc_check_window br0 "$hw" "$i0" $((cA + 1)) "$cB" $((sB - sA)) $((rB - rA)) 2 3 4 5 6 7
+acc_stream_end "$RUN_S" 2 3 4 5 6 7
 
 # ---------------------------------------------------------------- the rows of the stop
 ts=$((T_STOP / 100000)) tc=$((t_cont / 100000))

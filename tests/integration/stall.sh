@@ -42,16 +42,11 @@ RUN_S=20
 STOP_AFTER_S=7
 STOP_S=5
 
-vnet_snmpd_start
-acc_bridge_br0
-acc_agent_br0
+acc_stage_br0
 i0=$ACC_BR0
-acc_iperf_server "$ACC_H2"
 
 # ---------------------------------------------------------------- A, the run with the stop, B
-acc_snapshot A 1 br0 "$i0"
-read -r cA sA rA <<<"$ACC_SNAP"
-acc_iperf_client "$ACC_H1" "$ACC_H2" "$RUN_S"
+acc_stream_start "$RUN_S"
 sleep "$STOP_AFTER_S"
 # No SNMP request while the agent is stopped: only the traffic goes on.
 t_stop=${EPOCHREALTIME/./}
@@ -60,14 +55,9 @@ sleep "$STOP_S"
 kill -CONT "$VNET_AGENT_PID"
 t_cont=${EPOCHREALTIME/./}
 vnet_log "agent stopped for $(((t_cont - t_stop) / 1000)) ms"
-acc_iperf_wait $((RUN_S + 20))
-acc_snapshot B 2 br0 "$i0"
-read -r cB sB rB <<<"$ACC_SNAP"
-hw=$T/history.txt
-acc_walk_window "$hw" "$cA" "$cB"
 
 # ---------------------------------------------------------------- no hole, history = totals
-acc_check_window br0 "$hw" "$i0" $((cA + 1)) "$cB" $((sB - sA)) $((rB - rA)) 2 3 4 5 6 7
+acc_stream_end "$RUN_S" 2 3 4 5 6 7
 
 # ---------------------------------------------------------------- the interpolated rows
 ts=$((t_stop / 100000)) tc=$((t_cont / 100000))
