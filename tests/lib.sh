@@ -730,8 +730,9 @@ EOF
 
 # ---------------------------------------------------------------- namespaces
 
-# _vnet_ns_add VAR SUFFIX: create namespace vnt-<pid>-SUFFIX, store its name in VAR.
-_vnet_ns_add() {
+# vnet_netns_add VAR SUFFIX: create namespace vnt-<pid>-SUFFIX (no IPv6, lo up),
+# removed at cleanup; its name in VAR.
+vnet_netns_add() {
 	local __var=$1 name="vnt-$$-$2"
 	[[ ! -e /run/netns/$name ]] || vnet_die "namespace $name already exists"
 	ip netns add "$name" || vnet_die "ip netns add $name failed"
@@ -746,7 +747,7 @@ _vnet_ns_add() {
 # vnet_netns_create: the switch namespace, in VNET_SW.
 vnet_netns_create() {
 	command -v ip >/dev/null 2>&1 || vnet_skip "ip (iproute2) not installed"
-	_vnet_ns_add VNET_SW sw
+	vnet_netns_add VNET_SW sw
 	vnet_log "switch namespace $VNET_SW"
 }
 
@@ -758,7 +759,7 @@ vnet_host_add() {
 	_vnet_host_count=$((_vnet_host_count + 1))
 	k=$_vnet_host_count
 	((k <= 254)) || vnet_die "too many hosts"
-	_vnet_ns_add h "h$k"
+	vnet_netns_add h "h$k"
 	nports=$(($(wc -w <<<"${VNET_BR_HOSTS[$br]:-}") + 1))
 	port="${br:0:9}-p$nports"
 	ip -n "$VNET_SW" link add "$port" type veth peer name eth0 netns "$h"

@@ -130,7 +130,7 @@ acc_stage_br0
 i0=$ACC_BR0
 t0=$(_vnet_elapsed_ms)
 scratch=""
-_vnet_ns_add scratch scratch1
+vnet_netns_add scratch scratch1
 scratch_fill "$scratch"
 vnet_log "scratch namespace $scratch: $SCRATCH_PAIRS veth pairs in $(($(_vnet_elapsed_ms) - t0)) ms"
 
@@ -142,7 +142,7 @@ for ((try = 1; try <= TRIES; try++)); do
 	provoke "$scratch" $((try == 1 ? LEAD_MS : LEAD_MS - 100)) && break
 	vnet_log "try $try: no thread of the agent was seen waiting for RTNL"
 	((try < TRIES)) || break
-	_vnet_ns_add scratch "scratch$((try + 1))"
+	vnet_netns_add scratch "scratch$((try + 1))"
 	scratch_fill "$scratch"
 done
 if [[ -z $T_STOP ]]; then
