@@ -632,21 +632,10 @@ bool vn_sampler_stop_wait(struct vn_sampler *smp,
 {
 	if (!smp)
 		return true;
-	if (smp->running) {
-		int rc = deadline ? pthread_clockjoin_np(smp->thread, NULL,
-							 CLOCK_MONOTONIC,
-							 deadline)
-				  : pthread_join(smp->thread, NULL);
-
-		if (rc == ETIMEDOUT)
-			return false;
-	}
+	if (smp->running &&
+	    pthread_clockjoin_np(smp->thread, NULL, CLOCK_MONOTONIC,
+				 deadline) == ETIMEDOUT)
+		return false;
 	destroy(smp);
 	return true;
-}
-
-void vn_sampler_stop(struct vn_sampler *smp)
-{
-	vn_sampler_stop_request(smp);
-	vn_sampler_stop_wait(smp, NULL);
 }

@@ -38,17 +38,14 @@ void vn_sampler_reload(struct vn_sampler *smp, struct vn_config *cfg);
 void vn_sampler_stop_request(struct vn_sampler *smp);
 
 /*
- * Wait for the thread to end, until deadline (CLOCK_MONOTONIC; NULL: for
- * ever), and free everything but the store's networks. Returns false,
- * freeing nothing, if the thread is still inside a tick at the deadline:
- * its netlink dump can wait, uninterruptibly, for the kernel's RTNL lock,
- * which a namespace teardown elsewhere holds for a second or more. The
- * thread may then still write the store: the caller must exit at once.
+ * Wait for the thread to end, until deadline (CLOCK_MONOTONIC), and free
+ * everything but the store's networks. Returns false, freeing nothing, if
+ * the thread is still inside a tick at the deadline: its netlink dump can
+ * wait, uninterruptibly, for the kernel's RTNL lock, which a namespace
+ * teardown elsewhere holds for a second or more. The thread may then still
+ * write the store: the caller must exit at once.
  */
 bool vn_sampler_stop_wait(struct vn_sampler *smp,
 			  const struct timespec *deadline);
-
-/* Both, without a deadline. */
-void vn_sampler_stop(struct vn_sampler *smp);
 
 #endif /* VN_SAMPLER_H */
