@@ -687,17 +687,32 @@ vnet_render_table() {
 
 # ---------------------------------------------------------------- private snmpd
 
-# vnet_snmpd_start: a private master agent on unix sockets in $T, never a port.
+# vnet_snmpd_start [-x SOCKET] [-p PERMS] [-a ADDRESSES] [LINE...]: a private
+# master agent on unix sockets in $T, never a port unless ADDRESSES names one.
+# AgentX at SOCKET (default $T/agentx.sock) with "agentXPerms PERMS" (default
+# 0777 0755); SNMP at ADDRESSES (agentAddress; default unix:$T/snmp.sock, which
+# must stay among them: the tests' clients use it), where community "public"
+# reads everything and "private" (v2c) writes; then each LINE, as is.
 vnet_snmpd_start() {
-	local i
+	local sock=$T/agentx.sock perms="0777 0755" addrs=unix:$T/snmp.sock i opt OPTIND=1
+	while getopts x:p:a: opt; do
+		case $opt in
+		x) sock=$OPTARG ;;
+		p) perms=$OPTARG ;;
+		a) addrs=$OPTARG ;;
+		*) vnet_die "vnet_snmpd_start: bad option" ;;
+		esac
+	done
+	shift $((OPTIND - 1))
 	command -v snmpd >/dev/null 2>&1 || vnet_skip "snmpd not installed (run tools/install-deps)"
-	cat >"$T/snmpd.conf" <<EOF
-# private master for vnet-agentx tests: unix sockets only
+	{
+		cat <<EOF
+# private master for vnet-agentx tests (tests/lib.sh)
 [snmp] persistentDir $T/persist
 master agentx
-agentXSocket unix:$T/agentx.sock
-agentXPerms 0777 0755
-agentAddress unix:$T/snmp.sock
+agentXSocket unix:$sock
+agentXPerms $perms
+agentAddress $addrs
 smuxsocket 1.0.0.0
 dontLogTCPWrappersConnects yes
 com2secunix vnetro default public
@@ -709,15 +724,17 @@ view vnetall included .1
 access vnetrogroup "" any noauth exact vnetall none none
 access vnetrwgroup "" any noauth exact vnetall vnetall none
 EOF
+		if (($#)); then printf '%s\n' "$@"; fi
+	} >"$T/snmpd.conf"
 	snmpd -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" -M /dev/null </dev/null >/dev/null 2>&1 &
 	VNET_SNMPD_PID=$!
 	_vnet_track "$VNET_SNMPD_PID" snmpd
 	for ((i = 0; i < 100; i++)); do
-		[[ -S $T/snmp.sock && -S $T/agentx.sock ]] && break
+		[[ -S $T/snmp.sock && -S $sock ]] && break
 		_vnet_alive "$VNET_SNMPD_PID" || break
 		sleep 0.1
 	done
-	if ! [[ -S $T/snmp.sock && -S $T/agentx.sock ]]; then
+	if ! [[ -S $T/snmp.sock && -S $sock ]]; then
 		_vnet_dump_file "$T/snmpd.log" 40
 		vnet_die "private snmpd did not create its sockets within 10 s"
 	fi
@@ -725,7 +742,7 @@ EOF
 		_vnet_dump_file "$T/snmpd.log" 40
 		vnet_die "private snmpd does not answer sysDescr.0 on unix:$T/snmp.sock"
 	fi
-	vnet_log "snmpd (pid $VNET_SNMPD_PID) answers on unix:$T/snmp.sock, agentx at unix:$T/agentx.sock"
+	vnet_log "snmpd (pid $VNET_SNMPD_PID) answers on $addrs, agentx at unix:$sock"
 }
 
 # ---------------------------------------------------------------- namespaces

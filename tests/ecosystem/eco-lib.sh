@@ -168,31 +168,12 @@ eco_snmpd_launch() {
 # public/private) plus udp:127.0.0.1:$ECO_SNMP_PORT where "public" reads everything.
 eco_snmpd_start() {
 	ECO_SNMP_PORT=$(eco_free_port udp)
-	{
-		cat <<EOF
-# private master for vnet-agentx ecosystem tests: unix sockets and one loopback UDP port
-[snmp] persistentDir $T/persist
-master agentx
-agentXSocket unix:$T/agentx.sock
-agentXPerms 0777 0755
-agentAddress unix:$T/snmp.sock,udp:127.0.0.1:$ECO_SNMP_PORT
-smuxsocket 1.0.0.0
-dontLogTCPWrappersConnects yes
-com2secunix vnetro default public
-com2secunix vnetrw default private
-com2sec vnetudp 127.0.0.1/32 public
-group vnetrogroup v1 vnetro
-group vnetrogroup v2c vnetro
-group vnetrogroup v2c vnetudp
-group vnetrwgroup v2c vnetrw
-view vnetall included .1
-access vnetrogroup "" any noauth exact vnetall none none
-access vnetrwgroup "" any noauth exact vnetall vnetall none
-EOF
-		if (($#)); then printf '%s\n' "$@"; fi
-	} >"$T/snmpd.conf"
-	eco_snmpd_launch "$T/snmpd.conf" public
-	vnet_wait_until 10 vval "$VNET_OID_SYSDESCR" || vnet_die "private snmpd does not answer on unix:$T/snmp.sock"
+	vnet_snmpd_start -a "unix:$T/snmp.sock,udp:127.0.0.1:$ECO_SNMP_PORT" \
+		"com2sec vnetudp 127.0.0.1/32 public" "group vnetrogroup v2c vnetudp" "$@"
+	if ! vnet_wait_until 10 _eco_udp_answers public; then
+		_vnet_dump_file "$T/snmpd.log" 40
+		vnet_die "private snmpd does not answer on udp:127.0.0.1:$ECO_SNMP_PORT"
+	fi
 }
 
 # ---------------------------------------------------------------- the demo network

@@ -32,20 +32,9 @@ vnet_need_agent
 
 # ---------------------------------------------------------------- capture
 kernel=$(uname -r -v -m)
-vnet_snmpd_start
 # vnet_snmpd_start's configuration, plus the system group of a demo machine.
-cat >>"$T/snmpd.conf" <<EOF
-sysName vnet-demo
-sysLocation Rack 1, lab
-sysContact ops@example.org
-sysDescr Linux vnet-demo $kernel
-EOF
-vnet_stop_pid "$VNET_SNMPD_PID" 5 || true
-rm -f "$T/snmp.sock" "$T/agentx.sock"
-snmpd -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" -M /dev/null </dev/null >/dev/null 2>&1 &
-VNET_SNMPD_PID=$!
-_vnet_track "$VNET_SNMPD_PID" snmpd
-vnet_wait_until 10 vval "$VNET_OID_SYSDESCR" || vnet_die "snmpd did not restart with the demo system group"
+vnet_snmpd_start "sysName vnet-demo" "sysLocation Rack 1, lab" \
+	"sysContact ops@example.org" "sysDescr Linux vnet-demo $kernel"
 
 eco_demo_up 2M
 vnet_bridge_add idle0 1

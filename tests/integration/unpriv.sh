@@ -61,35 +61,6 @@ free_id O_GID group "$base"
 vnet_log "agent uid $A_UID gid $A_GID + group $SOCK_GID; outsider uid $O_UID gid $O_GID; socket group $SOCK_GID"
 
 # ---------------------------------------------------------------- private snmpd with agentXPerms
-# snmpd_start SOCKET PERMS: like vnet_snmpd_start, with the AgentX socket at
-# SOCKET and "agentXPerms PERMS".
-snmpd_start() {
-	local sock=$1 perms=$2 i
-	cat >"$T/snmpd.conf" <<EOF
-# private master for vnet-agentx tests: unix sockets only
-[snmp] persistentDir $T/persist
-master agentx
-agentXSocket unix:$sock
-agentXPerms $perms
-agentAddress unix:$T/snmp.sock
-smuxsocket 1.0.0.0
-dontLogTCPWrappersConnects yes
-com2secunix vnetro default public
-group vnetrogroup v2c vnetro
-view vnetall included .1
-access vnetrogroup "" any noauth exact vnetall none none
-EOF
-	snmpd -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" -M /dev/null </dev/null >/dev/null 2>&1 &
-	VNET_SNMPD_PID=$!
-	_vnet_track "$VNET_SNMPD_PID" snmpd
-	for ((i = 0; i < 100; i++)); do
-		[[ -S $T/snmp.sock && -S $sock ]] && break
-		sleep 0.1
-	done
-	[[ -S $T/snmp.sock && -S $sock ]] || vnet_die "private snmpd did not create its sockets ($(tail -3 "$T/snmpd.log" | tr '\n' ';'))"
-	vnet_wait_until 10 vval "$VNET_OID_SYSDESCR" || vnet_die "private snmpd does not answer"
-}
-
 PID_out="" PID_agent="" PID_agent2="" PID_agent3=""
 # start_as NAME UID GID GROUPS SOCKET: the agent as UID:GID (supplementary
 # GROUPS, comma-separated, or "" for none) with no capability, its files in
@@ -137,7 +108,7 @@ vnet_bridge_add br1 1
 vnet_traffic_start "$(vnet_host_of br0 2)" "$(vnet_host_of br0 1)" 2M
 
 SOCK=$T/ax/master
-snmpd_start "$SOCK" "0660 0755 root $SOCK_GID"
+vnet_snmpd_start -x "$SOCK" -p "0660 0755 root $SOCK_GID"
 sockinfo=$(stat -c '%a %u %g' "$SOCK")
 dirinfo=$(stat -c '%a %u %g' "$T/ax")
 vnet_assert_eq "agentXPerms: the socket is 0660 root:$SOCK_GID" "660 0 $SOCK_GID" "$sockinfo"
@@ -202,7 +173,7 @@ vnet_assert_eq "SIGTERM: exit 0" 0 "$rc"
 # ---------------------------------------------------------------- pitfall: DIRPERMS 0750
 vnet_stop_pid "$VNET_SNMPD_PID" 5 || true
 SOCK2=$T/ax2/master
-snmpd_start "$SOCK2" "0660 0750 root $SOCK_GID"
+vnet_snmpd_start -x "$SOCK2" -p "0660 0750 root $SOCK_GID"
 dirinfo=$(stat -c '%a %u %g' "$T/ax2")
 vnet_assert_eq "DIRPERMS 0750: snmpd creates the directory 0750 root:root (not the socket's group)" "750 0 0" "$dirinfo"
 start_as agent2 "$A_UID" "$A_GID" "$SOCK_GID" "$SOCK2"
@@ -224,7 +195,7 @@ vnet_stop_pid "$PID_agent2" 3 || true
 vnet_stop_pid "$VNET_SNMPD_PID" 5 || true
 install -d -m 0750 -o 0 -g "$SOCK_GID" "$T/ax3"
 SOCK3=$T/ax3/master
-snmpd_start "$SOCK3" "0660 0750 root $SOCK_GID"
+vnet_snmpd_start -x "$SOCK3" -p "0660 0750 root $SOCK_GID"
 vnet_assert_eq "directory made beforehand: it stays 0750 root:$SOCK_GID" "750 0 $SOCK_GID" "$(stat -c '%a %u %g' "$T/ax3")"
 start_as agent3 "$A_UID" "$A_GID" "$SOCK_GID" "$SOCK3"
 if vnet_wait_until 10 vval "$VNET_OID_HISTSIZE"; then
